@@ -1,0 +1,3 @@
+from . import transforms  # noqa: F401  (registration)
+
+__all__ = []

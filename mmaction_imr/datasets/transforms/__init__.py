@@ -1,0 +1,2 @@
+# Each module registers its transforms into mmaction.registry.TRANSFORMS.
+__all__ = []

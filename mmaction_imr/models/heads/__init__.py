@@ -1,0 +1,2 @@
+# Each module registers its heads into mmaction.registry.MODELS.
+__all__ = []
