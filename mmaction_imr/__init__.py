@@ -9,7 +9,7 @@ from .compat import apply_shims
 
 apply_shims()
 
-from . import datasets, evaluation, models  # noqa: E402,F401  (registration)
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__', 'apply_shims']

@@ -25,12 +25,19 @@ class EncodeSpec:
         qscale: Fixed quantiser for ``mpeg4`` (1 = best, CoViAR's ``-q:v 1``);
             ignored by other encoders.
         options: Extra encoder options (e.g. ``{'crf': '23'}`` for x264).
+        threads: Encoder threads. 1 (default) makes the bitstream, and so
+            the decoded pixels, independent of the machine: FFmpeg's slice
+            threading cuts each picture into one slice per thread, which
+            changes the prediction. ``None`` = FFmpeg's automatic choice
+            (faster on one big video, machine-dependent output). Tools
+            that encode many files parallelise over files instead.
     """
     codec: str = 'mpeg4'
     gop_size: int = 12
     max_b_frames: int = 0
     qscale: Optional[int] = 1
     options: Dict[str, str] = field(default_factory=dict)
+    threads: Optional[int] = 1
 
     def encoder_options(self) -> Dict[str, str]:
         opts = {}
@@ -88,6 +95,8 @@ class VideoWriter:
         ctx = self.stream.codec_context
         ctx.gop_size = spec.gop_size
         ctx.max_b_frames = spec.max_b_frames
+        if spec.threads is not None:
+            ctx.thread_count = spec.threads
         ctx.options = spec.encoder_options()
 
     def write(self, frame: np.ndarray) -> None:
@@ -97,11 +106,20 @@ class VideoWriter:
         for packet in self.stream.encode(vf):
             self.container.mux(packet)
 
-    def write_av_frame(self, frame: 'av.VideoFrame') -> None:
-        """Encode a decoded PyAV frame (it is rescaled to the stream size)."""
+    def write_av_frame(self,
+                       frame: 'av.VideoFrame',
+                       interpolation: Optional[str] = None) -> None:
+        """Encode a decoded PyAV frame (it is rescaled to the stream size).
+
+        Args:
+            frame: Any size and pixel format.
+            interpolation: Scaler, e.g. ``'BICUBIC'`` (the ffmpeg CLI's
+                default, used by the re-encode tool) or ``'AREA'``;
+                ``None`` = PyAV's default.
+        """
         frame = frame.reformat(
             width=self.stream.width, height=self.stream.height,
-            format='yuv420p')
+            format='yuv420p', interpolation=interpolation)
         frame.pts = None
         for packet in self.stream.encode(frame):
             self.container.mux(packet)

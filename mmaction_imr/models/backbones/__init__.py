@@ -1,1 +1,3 @@
-__all__ = []
+from .imr_resnet3d import IMRBasicBlock3d, IMRResNet3d
+
+__all__ = ['IMRBasicBlock3d', 'IMRResNet3d']

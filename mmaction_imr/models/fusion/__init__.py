@@ -1,1 +1,3 @@
-__all__ = []
+from .lateral import IMRLateralFusion, MultimodalGate, lateral_width
+
+__all__ = ['IMRLateralFusion', 'MultimodalGate', 'lateral_width']

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Training on a Slurm cluster (mmengine's `slurm` launcher).
+#   GPUS=16 bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py args...]
+set -euo pipefail
+if [ $# -lt 3 ]; then
+    echo "usage: [GPUS=8 GPUS_PER_NODE=8 CPUS_PER_TASK=5] bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG [train.py args...]" >&2
+    exit 2
+fi
+export MASTER_PORT=${MASTER_PORT:-$((12000 + RANDOM % 20000))}
+PARTITION=$1
+JOB_NAME=$2
+CONFIG=$3
+GPUS=${GPUS:-8}
+GPUS_PER_NODE=${GPUS_PER_NODE:-8}
+CPUS_PER_TASK=${CPUS_PER_TASK:-5}
+SRUN_ARGS=${SRUN_ARGS:-""}
+DIR="$(cd "$(dirname "$0")" && pwd)"
+
+# shellcheck disable=SC2086
+PYTHONPATH="$DIR/..${PYTHONPATH:+:$PYTHONPATH}" \
+srun -p "$PARTITION" --job-name="$JOB_NAME" \
+    --gres=gpu:"$GPUS_PER_NODE" --ntasks="$GPUS" \
+    --ntasks-per-node="$GPUS_PER_NODE" --cpus-per-task="$CPUS_PER_TASK" \
+    --kill-on-bad-exit=1 $SRUN_ARGS \
+    python -u "$DIR/train.py" "$CONFIG" --launcher=slurm "${@:4}"

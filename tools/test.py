@@ -1,0 +1,87 @@
+#!/usr/bin/env python
+"""Test (and evaluate) a checkpoint of mmaction-imr from a config.
+
+The arguments are mmaction2's ``tools/test.py`` arguments, plus
+``--trust-checkpoint``. Examples::
+
+    python tools/test.py CONFIG work_dirs/NAME/best_acc_top1_epoch_8.pth
+    python tools/test.py CONFIG CKPT --dump preds.pkl --show-dir vis/
+    bash tools/dist_test.sh CONFIG CKPT 2
+
+The checkpoint loads safely (weights only) when it is a model-zoo file; a
+full training checkpoint loads when it lies in the work dir, or with
+``--trust-checkpoint``.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+from mmengine.config import Config, DictAction
+
+import mmaction_imr  # noqa: F401  (shims + registration)
+from mmaction_imr.engine.cli import (build_runner, finish_config,
+                                     load_upstream_tool)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--work-dir', help='the dir to save the evaluation metrics')
+    parser.add_argument(
+        '--dump', type=str,
+        help='dump predictions to a .pkl file for offline evaluation')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value')
+    parser.add_argument(
+        '--show-dir',
+        help='save one PNG per tested video (I-frames, motion vectors, '
+        'prediction) into this dir')
+    parser.add_argument(
+        '--show', action='store_true',
+        help='display the visualisations in a window')
+    parser.add_argument(
+        '--interval', type=int, default=1,
+        help='visualise every N-th sample')
+    parser.add_argument(
+        '--wait-time', type=float, default=2,
+        help='display time of every window (s)')
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='allow loading the checkpoint as a full pickle (it may run '
+        'code: only for files you trust)')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    cfg = load_upstream_tool('test').merge_args(cfg, args)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
+    runner = build_runner(cfg)
+    runner.test()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,78 @@
+#!/usr/bin/env python
+"""Train a model of mmaction-imr (or any mmaction2 model) from a config.
+
+The arguments are mmaction2's ``tools/train.py`` arguments, plus
+``--trust-checkpoint``. Examples::
+
+    python tools/train.py configs/toy/imr_r18-tiny_1xb8-5gop-8e_synthetic-compressed.py
+    python tools/train.py CONFIG --resume            # latest ckpt of work_dir
+    python tools/train.py CONFIG --cfg-options train_dataloader.batch_size=4
+    bash tools/dist_train.sh CONFIG 2                # 2 processes (torchrun)
+"""
+import argparse
+import os
+import sys
+
+from mmengine.config import Config, DictAction
+
+import mmaction_imr  # noqa: F401  (shims + registration)
+from mmaction_imr.engine.cli import (build_runner, finish_config,
+                                     load_upstream_tool)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from this checkpoint, or without a path from the '
+        'latest checkpoint in the work dir')
+    parser.add_argument(
+        '--amp', action='store_true',
+        help='automatic mixed precision (AmpOptimWrapper)')
+    parser.add_argument(
+        '--no-validate', action='store_true',
+        help='do not evaluate checkpoints during training')
+    parser.add_argument(
+        '--auto-scale-lr', action='store_true',
+        help='scale the lr by actual batch size / the config\'s base batch')
+    parser.add_argument('--seed', type=int, default=None, help='random seed')
+    parser.add_argument(
+        '--diff-rank-seed', action='store_true',
+        help='a different seed on every rank')
+    parser.add_argument(
+        '--deterministic', action='store_true',
+        help='deterministic algorithms (slower)')
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='allow loading the --resume / load_from checkpoint as a full '
+        'pickle (it may run code: only for files you trust). Checkpoints '
+        'in the run\'s own work dir are always trusted.')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value (e.g. '
+        'train_dataloader.batch_size=4 model.backbone.depth=50)')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    cfg = load_upstream_tool('train').merge_args(cfg, args)
+    cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
+    runner = build_runner(cfg)
+    runner.train()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
