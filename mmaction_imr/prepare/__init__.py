@@ -1,1 +1,29 @@
-__all__ = []
+"""Data preparation: re-encoding, annotation lists, the synthetic set.
+
+Pure python/numpy/PyAV/OpenCV (no mmengine, no mmaction): the CLIs under
+``tools/data/`` are thin wrappers around these modules.
+"""
+from .filelist import (VIDEO_EXTENSIONS, FileListError, format_line,
+                       parse_hmdb51_splits, parse_ucf101_splits,
+                       read_classes, read_list, resolve_split,
+                       scan_class_folders, split_per_class, write_classes,
+                       write_list, write_split_lists)
+from .reencode import (ReencodeError, check_encoded, count_frames,
+                       inspect_encoded, parse_size, plan_reencode,
+                       reencode_tree, reencode_video, run_reencode)
+from .synthetic import (CLASSES, Clip, SyntheticError, check_complete,
+                        finish_synthetic, make_synthetic, plan_synthetic,
+                        render_clip, run_synthetic, synthetic_params)
+from .writer import PAPER_SPEC, EncodeSpec, VideoWriter, write_video
+
+__all__ = [
+    'EncodeSpec', 'PAPER_SPEC', 'VideoWriter', 'write_video',
+    'VIDEO_EXTENSIONS', 'FileListError', 'format_line', 'write_list',
+    'read_list', 'write_classes', 'read_classes', 'scan_class_folders',
+    'split_per_class', 'parse_ucf101_splits', 'parse_hmdb51_splits',
+    'resolve_split', 'write_split_lists', 'ReencodeError', 'parse_size',
+    'count_frames', 'inspect_encoded', 'check_encoded', 'reencode_video',
+    'plan_reencode', 'run_reencode', 'reencode_tree', 'CLASSES', 'Clip',
+    'SyntheticError', 'render_clip', 'synthetic_params', 'check_complete',
+    'plan_synthetic', 'run_synthetic', 'finish_synthetic', 'make_synthetic'
+]

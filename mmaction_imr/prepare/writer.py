@@ -9,6 +9,7 @@ from typing import Dict, Iterable, Optional
 
 import av
 import numpy as np
+from av.video.frame import PictureType
 
 __all__ = ['EncodeSpec', 'PAPER_SPEC', 'VideoWriter', 'write_video']
 
@@ -86,9 +87,10 @@ class VideoWriter:
             raise ValueError(
                 f'{path}: yuv420p needs an even size, got {width}x{height}')
         self.path = path
+        self._count = 0  # frames written: the next frame's pts
         self.container = av.open(path, mode='w')
-        self.stream = self.container.add_stream(
-            spec.codec, rate=Fraction(fps).limit_denominator(1001))
+        self._rate = Fraction(fps).limit_denominator(1001)
+        self.stream = self.container.add_stream(spec.codec, rate=self._rate)
         self.stream.width = width
         self.stream.height = height
         self.stream.pix_fmt = 'yuv420p'
@@ -103,8 +105,11 @@ class VideoWriter:
         """Encode one frame, ``[H, W, 3]`` uint8 RGB."""
         vf = av.VideoFrame.from_ndarray(
             np.ascontiguousarray(frame), format='rgb24')
+        vf.pts = self._count
+        vf.time_base = 1 / self._rate
         for packet in self.stream.encode(vf):
             self.container.mux(packet)
+        self._count += 1
 
     def write_av_frame(self,
                        frame: 'av.VideoFrame',
@@ -120,9 +125,18 @@ class VideoWriter:
         frame = frame.reformat(
             width=self.stream.width, height=self.stream.height,
             format='yuv420p', interpolation=interpolation)
-        frame.pts = None
+        # Constant frame rate: frame n at n / fps. (pts=None is not enough
+        # for a decoded frame: it keeps its source time base, and the
+        # encoder then rejects the second frame.)
+        frame.pts = self._count
+        frame.time_base = 1 / self._rate
+        # A decoded frame keeps its source picture type, which encoders
+        # take as an order (a forced I-frame breaks the GOP, a B-frame with
+        # max_b_frames=0 is rejected): let our encoder decide.
+        frame.pict_type = PictureType.NONE
         for packet in self.stream.encode(frame):
             self.container.mux(packet)
+        self._count += 1
 
     def close(self) -> None:
         """Flush the encoder and close the file."""

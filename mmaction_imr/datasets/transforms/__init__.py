@@ -10,3 +10,7 @@ __all__ += [
     'CompressedMultiScaleCrop', 'CompressedCenterCrop', 'CompressedThreeCrop',
     'CompressedFlip'
 ]
+from .loading import (CompressedVideoDecode, CompressedVideoInit,  # noqa: E402
+                      SampleGOPs)
+
+__all__ += ['CompressedVideoInit', 'SampleGOPs', 'CompressedVideoDecode']

@@ -68,7 +68,8 @@ class FormatCompressedShape(BaseTransform):
         if not keys:
             raise ValueError(f'{where}FormatCompressedShape found none of '
                              f'{tuple(self._CHANNELS)} in the results')
-        clip_len, num_clips = int(results['clip_len']), int(results['num_clips'])
+        clip_len = int(results['clip_len'])
+        num_clips = int(results['num_clips'])
         num_out = None
         input_shape = {}
         for key in keys:

@@ -1,6 +1,6 @@
 """Multi-stream geometric augmentation for compressed videos.
 
-Every transform here wraps one of mmaction2's stock transforms
+Every random transform here wraps one of mmaction2's stock transforms
 (:mod:`mmaction.datasets.transforms.processing`): the stock transform runs on
 the results' *metadata* only (``img_shape``, ``scale_factor``,
 ``crop_quadruple``, ``label``, ...), so it draws the random geometry exactly as
@@ -14,6 +14,9 @@ replayed on every stream that is present:
 
 with ``N = num_clips * clip_len``. The streams keep their own first-axis
 length; they only have to share ``(H, W)`` (checked, with a clear error).
+``CompressedThreeCrop`` computes its three deterministic boxes itself:
+mmaction's ``ThreeCrop`` cannot take crops smaller than the short side,
+which the paper's test protocol needs (224 crops of a 256 short side).
 
 Motion vectors are displacements in pixels of the tensor's own resolution
 (DESIGN.md §2), so besides moving the map they change VALUE with the
@@ -33,16 +36,17 @@ import cv2
 import numpy as np
 from mmaction.datasets.transforms.processing import (CenterCrop, Flip,
                                                       MultiScaleCrop,
-                                                      RandomCrop, Resize,
-                                                      ThreeCrop)
+                                                      RandomCrop, Resize)
 from mmaction.registry import TRANSFORMS
 from mmcv.image.geometric import cv2_interp_codes
 from mmcv.transforms import BaseTransform
+from mmengine.utils import is_tuple_of
+from torch.nn.modules.utils import _pair
 
 __all__ = [
     'STREAM_KEYS', 'CompressedResize', 'CompressedRandomCrop',
     'CompressedMultiScaleCrop', 'CompressedCenterCrop', 'CompressedThreeCrop',
-    'CompressedFlip'
+    'CompressedFlip', 'three_crop_boxes'
 ]
 
 #: Results keys of the three compressed-video streams, with their channels.
@@ -95,10 +99,8 @@ def _check_streams(results: Dict) -> Tuple[List[str], Tuple[int, int]]:
     return keys, hw
 
 
-def _run_stock(stock: BaseTransform,
-               results: Dict,
-               hw: Tuple[int, int],
-               dummy_imgs: bool = False) -> Dict:
+def _run_stock(stock: BaseTransform, results: Dict,
+               hw: Tuple[int, int]) -> Dict:
     """Run a stock mmaction transform on the metadata of ``results``.
 
     The streams are withheld, so the stock transform only samples and records
@@ -109,9 +111,6 @@ def _run_stock(stock: BaseTransform,
         stock: the mmaction2 transform.
         results: the pipeline results (modified in place: metadata only).
         hw: current ``(H, W)`` of the streams.
-        dummy_imgs: give the stock transform a zero-channel stand-in frame,
-            for transforms that read the frame size from ``imgs``
-            (``ThreeCrop``).
 
     Returns:
         dict: the metadata as the stock transform left it.
@@ -123,10 +122,7 @@ def _run_stock(stock: BaseTransform,
     added_modality = 'modality' not in meta
     if added_modality:
         meta['modality'] = 'RGB'
-    if dummy_imgs:
-        meta['imgs'] = [np.empty(hw + (0, ), np.uint8)]
     meta = stock(meta)
-    meta.pop('imgs', None)
     if added_modality:
         meta.pop('modality')
     results.update(meta)
@@ -196,7 +192,8 @@ class CompressedResize(BaseTransform):
                  interpolation: str = 'bilinear') -> None:
         if interpolation not in cv2_interp_codes:
             raise ValueError(f'interpolation must be one of '
-                             f'{sorted(cv2_interp_codes)}, got {interpolation}')
+                             f'{sorted(cv2_interp_codes)}, '
+                             f'got {interpolation}')
         self._stock = Resize(scale, keep_ratio=keep_ratio,
                              interpolation=interpolation)
         self.scale = scale
@@ -375,16 +372,53 @@ class CompressedMultiScaleCrop(_CompressedCrop):
                 f'num_fixed_crops={self.num_fixed_crops})')
 
 
+def three_crop_boxes(img_shape: Tuple[int, int],
+                     crop_size: Tuple[int, int]) -> np.ndarray:
+    """Boxes of three equidistant crops along the axis with more slack.
+
+    Generalises mmaction's ``ThreeCrop`` (which requires the crop to span
+    the short side) to crops smaller than the short side by centring them
+    on that axis, as the paper's test protocol needs (224 crops of a
+    256-pixel short side; SlowFast's ``uniform_crop`` does the same). When a
+    crop side equals the frame side the boxes are exactly ``ThreeCrop``'s.
+
+    Args:
+        img_shape: ``(H, W)`` of the frames.
+        crop_size: ``(w, h)`` of each crop.
+
+    Returns:
+        np.ndarray: ``[3, 4]`` int64 ``[x1, y1, x2, y2]``: first (left/top),
+        last (right/bottom), middle, in ``ThreeCrop``'s order.
+    """
+    img_h, img_w = img_shape
+    crop_w, crop_h = crop_size
+    if crop_w > img_w or crop_h > img_h:
+        raise ValueError(f'crop (w, h)={crop_size} larger than the frame '
+                         f'(H, W)={img_shape}')
+    slack_w, slack_h = img_w - crop_w, img_h - crop_h
+    if slack_w >= slack_h:  # ties: along x, as ThreeCrop when crop_h == H
+        y = slack_h // 2
+        step = slack_w // 2
+        offsets = [(0, y), (2 * step, y), (step, y)]
+    else:
+        x = slack_w // 2
+        step = slack_h // 2
+        offsets = [(x, 0), (x, 2 * step), (x, step)]
+    return np.array([[x, y, x + crop_w, y + crop_h] for x, y in offsets],
+                    dtype=np.int64)
+
+
 @TRANSFORMS.register_module()
 class CompressedThreeCrop(BaseTransform):
-    """Three crops along the long side of every stream (test time).
+    """Three equidistant crops of every stream (test time).
 
-    Wraps mmaction's ``ThreeCrop``: the crop must span the short side
-    (resize the short side to the crop size first). The crops are left,
-    right, middle (or top, bottom, middle), and each stream's first axis
-    becomes ``3 * L``, crop-major like ``ThreeCrop``, so
-    ``FormatCompressedShape`` finds ``M = 3 * num_clips`` clips and
-    ``num_clips`` keeps its meaning.
+    The crops run along the frame's longer free axis: left, right, middle
+    (or top, bottom, middle), centred on the other axis (see
+    :func:`three_crop_boxes`; mmaction's ``ThreeCrop`` boxes when the crop
+    spans the short side, and the paper's "three equidistant 224 crops of
+    the 256 short side" otherwise). Each stream's first axis becomes
+    ``3 * L``, crop-major like ``ThreeCrop``, so ``FormatCompressedShape``
+    finds ``M = 3 * num_clips`` clips and ``num_clips`` keeps its meaning.
 
     Required Keys:
 
@@ -403,12 +437,14 @@ class CompressedThreeCrop(BaseTransform):
           so one row per crop is the unambiguous record.)
 
     Args:
-        crop_size (int | tuple[int]): ``(w, h)`` of each crop.
+        crop_size (int | tuple[int]): ``(w, h)`` of each crop, or one int.
     """
 
     def __init__(self, crop_size: Union[int, Tuple[int, int]]) -> None:
-        self._stock = ThreeCrop(crop_size)
-        self.crop_size = self._stock.crop_size
+        self.crop_size = _pair(crop_size)
+        if not is_tuple_of(self.crop_size, int):
+            raise TypeError(f'crop_size must be an int or a tuple of int, '
+                            f'got {crop_size!r}')
 
     def transform(self, results: Dict) -> Dict:
         """Three-crop the present streams.
@@ -419,18 +455,16 @@ class CompressedThreeCrop(BaseTransform):
         Returns:
             dict: ``results`` with ``[3 * L, h, w, C]`` streams.
         """
-        keys, (h, w) = _check_streams(results)
-        crop_w, crop_h = self.crop_size
-        if not ((crop_h == h and crop_w <= w) or (crop_w == w and crop_h <= h)):
-            raise ValueError(
-                f'{_where(results)}CompressedThreeCrop{self.crop_size} needs '
-                f'one side equal to the frame size (H, W)={(h, w)}; resize the '
-                'short side to the crop size first')
-        meta = _run_stock(self._stock, results, (h, w), dummy_imgs=True)
-        boxes = np.asarray(meta['crop_bbox'])
+        keys, hw = _check_streams(results)
+        try:
+            boxes = three_crop_boxes(hw, self.crop_size)
+        except ValueError as err:
+            raise ValueError(f'{_where(results)}CompressedThreeCrop: {err}')
         for key in keys:
             results[key] = np.concatenate(
                 [_crop(results[key], box) for box in boxes])
+        results['crop_bbox'] = boxes
+        results['img_shape'] = (self.crop_size[1], self.crop_size[0])
         return results
 
     def __repr__(self) -> str:

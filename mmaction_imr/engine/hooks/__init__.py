@@ -1,1 +1,4 @@
-__all__ = []
+from .visualization_hook import (CompressedVisualizationHook,
+                                 draw_compressed_sample)
+
+__all__ = ['CompressedVisualizationHook', 'draw_compressed_sample']

@@ -20,7 +20,7 @@ from typing import Dict, Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
-from mmengine.model import BaseModule
+from mmengine.model import BaseModule, ModuleDict, ModuleList
 from mmengine.model.weight_init import constant_init, kaiming_init
 from mmengine.utils.dl_utils.parrots_wrapper import _BatchNorm
 
@@ -57,7 +57,7 @@ class IMRBasicBlock3d(BasicBlock3d):
                 norm_cfg=self.norm_cfg, act_cfg=None)
 
 
-class MultiPathway(nn.ModuleDict):
+class MultiPathway(ModuleDict):
     """One layer per pathway, applied to the matching tensor of a tuple."""
 
     def forward(self, xs: Sequence[torch.Tensor]) -> Tuple[torch.Tensor, ...]:
@@ -171,8 +171,8 @@ class IMRResNet3d(BaseModule):
                     padding=(t // 2, 3, 3), bias=False, conv_cfg=conv_cfg,
                     norm_cfg=norm_cfg, act_cfg=act_cfg),
                 maxpool=nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1))))
-        self.stages = nn.ModuleList([stem])
-        self.fusions = nn.ModuleList([fusion([widths[s]
+        self.stages = ModuleList([stem])
+        self.fusions = ModuleList([fusion([widths[s]
                                               for s in self.streams])])
         for i, num_blocks in enumerate(stage_blocks):
             stage = MultiPathway()
@@ -196,16 +196,15 @@ class IMRResNet3d(BaseModule):
         """Kaiming (fan_out, ReLU) convs, unit BN, optional zero last BN of
         each block; the fusions initialise themselves. With a ``Pretrained``
         init_cfg the checkpoint is loaded by mmengine instead."""
-        super().init_weights()  # children, then init_cfg (checkpoint last)
+        # children (ConvModules, fusions), then init_cfg (checkpoint last);
+        # mmengine's ModuleList/ModuleDict make the recursion reach them.
+        super().init_weights()
         cfgs = self.init_cfg if isinstance(self.init_cfg, list) else [
             self.init_cfg]
         if any(c and c.get('type') == 'Pretrained' for c in cfgs):
             return
-        # nn.ModuleList children are skipped by BaseModule.init_weights, so
-        # the fusions are initialised here, explicitly.
-        for fuse in self.fusions:
-            if isinstance(fuse, IMRLateralFusion):
-                fuse.init_weights()
+        # explicit, although mmcv's ConvModule.init_weights does the same,
+        # so the scratch init does not depend on mmcv internals
         for m in self.stages.modules():
             if isinstance(m, nn.Conv3d):
                 kaiming_init(m)

@@ -1,0 +1,158 @@
+"""Tests of IMRSelfSup (mmaction_imr/models/selfsup/imr_selfsup.py)."""
+import copy
+
+import pytest
+import torch
+
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from mmaction_imr.pretext import ctp_transform, pmsp_labels
+
+T, KAPPA, SIZE = 5, 2, 64
+# IMRResNet3d at a tiny width: I 8 channels, P 2; maps are 64 / 32 = 2 px
+BACKBONE = dict(type='IMRResNet3d', depth=18, base_channels=8,
+                channel_ratio=4, kappa=KAPPA)
+OUT = (64, 16, 16)  # base * 8 per pathway (I: 8*8, P: 2*8)
+
+
+def model_cfg(**kw):
+    cfg = dict(
+        type='IMRSelfSup', backbone=BACKBONE,
+        pmsp_head=dict(type='PMSPHead', in_channels=OUT, hidden_channels=8),
+        ctp_head=dict(type='CTPHead', in_channels=OUT, hidden_channels=8))
+    cfg.update(kw)
+    return cfg
+
+
+def batch(n=3, views=1, seed=0):
+    """What PackActionInputs + pseudo_collate give the data preprocessor."""
+    g = torch.Generator().manual_seed(seed)
+    inputs = dict(imgs=[], motion_vectors=[], residuals=[])
+    for _ in range(n):
+        inputs['imgs'].append(torch.randint(
+            0, 255, (views, 3, T, SIZE, SIZE), generator=g).to(torch.uint8))
+        inputs['motion_vectors'].append(torch.randint(
+            -3, 4, (views, 2, T * KAPPA, SIZE, SIZE), generator=g).float())
+        inputs['residuals'].append(torch.randn(
+            views, 3, T * KAPPA, SIZE, SIZE, generator=g))
+    return dict(inputs=inputs,
+                data_samples=[ActionDataSample() for _ in range(n)])
+
+
+@pytest.fixture(scope='module')
+def model():
+    torch.manual_seed(0)
+    return MODELS.build(model_cfg())
+
+
+def test_loss_and_backward(model):
+    data = model.data_preprocessor(batch(), True)
+    assert data['inputs']['imgs'].shape == (3, 1, 3, T, SIZE, SIZE)
+    torch.manual_seed(1)
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'loss_pmsp', 'acc_pmsp', 'loss_ctp', 'acc_ctp'}
+    # 27 columns of CE near log(s^2) each at init, CE of 4 types near log 4
+    assert 27 < losses['loss_pmsp'].item() < 27 * 3.5
+    assert 0.5 < losses['loss_ctp'].item() < 3
+    (losses['loss_pmsp'] + losses['loss_ctp']).backward()
+    assert model.backbone.stages[0]['imgs'].conv1.conv.weight.grad is not None
+    assert model.pmsp_head.mlps[0][0].weight.grad is not None
+    model.zero_grad()
+
+
+def test_same_seed_same_loss_and_weight(model):
+    data = model.data_preprocessor(batch(seed=2), True)
+    model.eval()  # BN in eval: the loss depends only on the CTP draws
+    torch.manual_seed(3)
+    a = model(**copy.deepcopy(data), mode='loss')
+    torch.manual_seed(3)
+    b = model(**copy.deepcopy(data), mode='loss')
+    assert torch.equal(a['loss_ctp'], b['loss_ctp'])
+    assert torch.equal(a['loss_pmsp'], b['loss_pmsp'])
+    heavy = MODELS.build(model_cfg(ctp_loss_weight=2.))
+    heavy.load_state_dict(model.state_dict())
+    heavy.eval()
+    torch.manual_seed(3)
+    c = heavy(**copy.deepcopy(data), mode='loss')
+    torch.testing.assert_close(c['loss_ctp'], 2 * a['loss_ctp'])
+    model.train()
+
+
+def test_targets_follow_the_ctp_transform(model):
+    """PMSP labels come from the motion vectors the backbone sees."""
+    n = 4
+    corners = [(1, 1), (1, 13), (13, 1), (13, 13)]
+    mv = torch.zeros(n, 2, T * KAPPA, 16, 16)
+    for i in range(n):  # clip i, GOP g: a square in corner (i + g) % 4
+        for g in range(T):
+            y, x = corners[(i + g) % 4]
+            mv[i, :, g * KAPPA:(g + 1) * KAPPA, y:y + 2, x:x + 2] = 1.
+    inputs = dict(imgs=torch.zeros(n, 3, T, 16, 16), motion_vectors=mv,
+                  residuals=torch.zeros(n, 3, T * KAPPA, 16, 16))
+    torch.manual_seed(5)
+    out, num_gops, pmsp_t, ctp_t = model._pretext_batch(inputs)
+    assert num_gops == T
+    torch.manual_seed(5)
+    want_mv, _, want_ctp = ctp_transform(mv, inputs['residuals'], T)
+    assert torch.equal(ctp_t, want_ctp)
+    assert torch.equal(out['motion_vectors'], want_mv)
+    assert torch.equal(out['imgs'], inputs['imgs'])  # I-frames stay
+    assert torch.equal(pmsp_t, pmsp_labels(want_mv, T))
+    before = pmsp_labels(mv, T)
+    for i in range(n):  # every non-aligned clip changes its t=5 labels
+        assert torch.equal(pmsp_t[i], before[i]) == (int(ctp_t[i]) == 0)
+    assert (ctp_t != 0).any()
+
+
+def test_predict_fields_and_views(model):
+    model.eval()
+    data = model.data_preprocessor(batch(n=2, views=3), False)
+    with torch.no_grad():
+        out = model(**data, mode='predict')
+    assert len(out) == 2
+    for ds in out:
+        assert ds.pred_pmsp.shape == ds.gt_pmsp.shape == (3, 27)
+        assert ds.pred_ctp.shape == ds.gt_ctp.shape == (3, )
+        assert ds.pred_pmsp.dtype == torch.long
+    with torch.no_grad():
+        feats = model(**data, mode='tensor')
+    assert [tuple(f.shape) for f in feats] == [
+        (6, 64, T, 2, 2), (6, 16, T * KAPPA, 2, 2), (6, 16, T * KAPPA, 2, 2)]
+    model.train()
+
+
+def test_val_step_with_metric(model):
+    from mmaction.registry import METRICS
+    metric = METRICS.build(dict(type='PretextAccuracy'))
+    model.eval()
+    out = model.val_step(batch(n=2))
+    metric.process(None, [ds.to_dict() for ds in out])
+    res = metric.compute_metrics(metric.results)
+    assert 'pmsp/s2_t1' in res and 'ctp/acc' in res
+    model.train()
+
+
+def test_ablations():
+    pmsp_only = MODELS.build(model_cfg(ctp_head=None))
+    losses = pmsp_only(**pmsp_only.data_preprocessor(batch(n=2), True),
+                       mode='loss')
+    assert set(losses) == {'loss_pmsp', 'acc_pmsp'}
+    binary = MODELS.build(model_cfg(
+        pmsp_head=None, ctp_types=('aligned', 'random'),
+        ctp_head=dict(type='CTPHead', in_channels=OUT, num_classes=2,
+                      hidden_channels=8)))
+    data = binary.data_preprocessor(batch(n=2), False)
+    binary.eval()
+    with torch.no_grad():
+        out = binary(**data, mode='predict')
+    assert all(int(ds.gt_ctp) in (0, 1) for ds in out)
+    assert 'pred_pmsp' not in out[0]
+
+
+def test_bad_configs():
+    with pytest.raises(ValueError, match='num_classes'):
+        MODELS.build(model_cfg(ctp_types=('aligned', 'random')))
+    with pytest.raises(ValueError, match='pmsp_head, ctp_head'):
+        MODELS.build(model_cfg(pmsp_head=None, ctp_head=None))
+    with pytest.raises(RuntimeError):
+        MODELS.build(model_cfg(ctp_head=None))(dict(), mode='bogus')
