@@ -98,11 +98,12 @@ def main(argv=None) -> int:
         if args.checkpoint:
             model = _build_model(args.config, args.checkpoint,
                                  args.trust_checkpoint)
-            if model.pmsp_head.temporal != temporal:
-                raise ValueError(f'{args.config}: the PMSP head has temporal='
-                                 f'{model.pmsp_head.temporal}, pass '
-                                 '--temporal accordingly')
             pred = predict_pmsp(model, clip)
+            if pred.shape != gt.shape:
+                raise ValueError(f'{args.config}: the PMSP head predicts '
+                                 f'{len(pred)} labels, --temporal '
+                                 f'{" ".join(map(str, temporal))} gives '
+                                 f'{len(gt)}; pass its temporal scales')
             print(f'PMSP accuracy on this clip: {(pred == gt).mean():.3f} '
                   f'({len(gt)} labels)')
             _write(stem + '_pred.png',

@@ -59,6 +59,10 @@ class GopIndex:
         decode_order: ``[F]`` int64, the decode rank of each frame (display
             order), or None when unknown. Tells which frames can be
             references of which (a reference is decoded first).
+        is_reference: ``[F]`` bool, whether each frame (display order) may
+            be a reference, from the H.264 NAL header (``nal_ref_idc``;
+            B-pyramids reference B-frames), or None (then I/P frames are
+            the references, by picture type).
         has_b_frames: Whether the stream may contain B-frames.
         virtual_gop: ``K`` for virtual GOPs, None for real GOPs.
     """
@@ -72,6 +76,7 @@ class GopIndex:
     keyframes: np.ndarray
     frame_pts: Optional[np.ndarray]
     decode_order: Optional[np.ndarray]
+    is_reference: Optional[np.ndarray]
     has_b_frames: bool
     virtual_gop: Optional[int]
 
@@ -153,6 +158,37 @@ def _merge_single_frame_gops(starts: np.ndarray, total: int) -> np.ndarray:
     return np.asarray(starts, dtype=np.int64)
 
 
+def _h264_is_reference(data: bytes,
+                       length_size: Optional[int]) -> Optional[bool]:
+    """``nal_ref_idc != 0`` of the first slice NAL of an H.264 packet.
+
+    Args:
+        data: Packet bytes.
+        length_size: NAL length-prefix size (AVCC, as in MP4/MKV), or None
+            for Annex B start codes.
+
+    Returns:
+        Whether the picture is a reference, None if no slice NAL was found.
+    """
+    if length_size:
+        i = 0
+        while i + length_size < len(data):
+            n = int.from_bytes(data[i:i + length_size], 'big')
+            i += length_size
+            if n <= 0 or i + n > len(data):
+                return None
+            if data[i] & 0x1f in (1, 5):  # non-IDR / IDR slice
+                return bool(data[i] >> 5 & 3)
+            i += n
+        return None
+    i = data.find(b'\x00\x00\x01')
+    while 0 <= i < len(data) - 3:
+        if data[i + 3] & 0x1f in (1, 5):
+            return bool(data[i + 3] >> 5 & 3)
+        i = data.find(b'\x00\x00\x01', i + 3)
+    return None
+
+
 def index_gops(filename: str,
                virtual_gop: Union[None, str, int] = None) -> GopIndex:
     """Scan the packets of ``filename`` (no decoding) and cut it into GOPs.
@@ -180,18 +216,26 @@ def index_gops(filename: str,
                          f'got {virtual_gop!r}')
     container, stream = open_video(filename)
     try:
-        pts, keys = [], []
+        pts, keys, refs = [], [], []
+        codec = stream.codec_context.name
+        length_size = None
+        if codec == 'h264':
+            extra = stream.codec_context.extradata or b''
+            if len(extra) > 4 and extra[0] == 1:  # avcC: length-prefixed
+                length_size = (extra[4] & 3) + 1
         try:
             for packet in container.demux(stream):
                 if packet.size == 0:  # the demuxer's final flush packet
                     continue
                 pts.append(packet.pts)
                 keys.append(packet.is_keyframe)
+                if codec == 'h264':
+                    refs.append(_h264_is_reference(bytes(packet),
+                                                   length_size))
         except av.error.FFmpegError as e:
             raise CompressedVideoError(
                 filename, f'corrupt or truncated ({_describe(e)})') from None
         header_frames = stream.frames
-        codec = stream.codec_context.name
         height = stream.codec_context.height
         width = stream.codec_context.width
         has_b = bool(stream.codec_context.has_b_frames)
@@ -225,8 +269,10 @@ def index_gops(filename: str,
         decode_order[:] = order
         has_b = has_b or bool(np.any(np.diff(pts_dec) < 0))
         keyframes = np.sort(np.argsort(order)[keys])
+        is_reference = (np.asarray(refs, bool)[order] if refs and all(
+            r is not None for r in refs) else None)
     else:
-        frame_pts = decode_order = None
+        frame_pts = decode_order = is_reference = None
         # Without timestamps assume decode order == display order for the
         # keyframes (true for I-frames: they are never reordered backwards
         # past the B-frames of the previous GOP by more than a few frames).
@@ -259,5 +305,6 @@ def index_gops(filename: str,
         filename=str(filename), height=int(height), width=int(width),
         codec=codec, total_frames=total, gop_starts=starts,
         gop_lengths=lengths, keyframes=keyframes, frame_pts=frame_pts,
-        decode_order=decode_order, has_b_frames=has_b,
+        decode_order=decode_order, is_reference=is_reference,
+        has_b_frames=has_b,
         virtual_gop=None if virtual_gop is None else int(virtual_gop))

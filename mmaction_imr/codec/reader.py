@@ -21,12 +21,13 @@ first frame) and ``kappa`` P-frames at the positions of
   blocks average both predictions; intra blocks use zero motion from the
   past reference); accumulated mode ``frame - warp(I-frame, accumulated)``.
 
-References are the nearest I/P frames on either side in display order
-(picture types), restricted to frames decoded before the frame; with
-H.264 B-pyramids, a B-frame decoded before earlier-displayed frames is a
-reference too (known from the container's decode order). Multiple reference
-frames of H.264 P-frames cannot be told apart from side data: the nearest
-one is assumed. A sampled frame that is an I-frame (virtual GOPs) has zero
+References are the nearest reference frames on either side in display
+order, among the frames decoded before the frame (decode order from the
+container's timestamps). Reference frames are the I/P frames (picture
+types), or for H.264 the frames whose NAL header says so (``nal_ref_idc``),
+which covers B-pyramids (B-frames referenced by other B-frames). H.264 can
+pick among several past references per block; side data does not say which,
+so the nearest one is assumed. A sampled frame that is an I-frame (virtual GOPs) has zero
 motion and, in raw mode, the residual against its past reference.
 """
 from dataclasses import dataclass
@@ -147,27 +148,15 @@ class _ClipReader:
         self.queue: List[_Frame] = []
         self.motion_frames = 0
         self.frames_with_mv = 0
-        if index.decode_order is not None:
-            order = index.decode_order
-            disp_of_dec = np.argsort(order)
-            # A frame decoded before a frame displayed earlier is reordered:
-            # for a B-frame this means a B-pyramid reference.
-            sufmin = np.minimum.accumulate(
-                np.append(disp_of_dec, np.iinfo(np.int64).max)[::-1])[::-1]
-            reordered_dec = sufmin[1:] < disp_of_dec
-            self.reordered = reordered_dec[order]
-        else:
-            self.reordered = None
-
     # -- references -------------------------------------------------------
     def _decoded_before(self, a: int, b: int) -> bool:
         order = self.index.decode_order
         return order is None or order[a] < order[b]
 
     def _is_anchor(self, f: _Frame) -> bool:
-        if f.ptype != 'B':
-            return True
-        return self.reordered is not None and bool(self.reordered[f.idx])
+        if self.index.is_reference is not None:
+            return bool(self.index.is_reference[f.idx])
+        return f.ptype != 'B'
 
     def _past(self, f: _Frame) -> Optional[_Frame]:
         for a in reversed(self.anchors):
@@ -312,7 +301,7 @@ class _ClipReader:
             return f.rgb()  # nothing to predict from: residual 0
         if motion is None:
             return base.rgb()  # intra / I-frame: zero motion
-        if motion == 'direct':  # bi-prediction along the derived field
+        if isinstance(motion, str):  # 'direct': bi-predict along the field
             a = warp(past.rgb(), self.grid, flow * -float(f.idx - past.idx))
             b = warp(future.rgb(), self.grid,
                      flow * float(future.idx - f.idx))

@@ -21,6 +21,7 @@ The run is resumable and safe to interrupt:
 Pure PyAV/numpy (no mmengine).
 """
 import json
+import multiprocessing as mp
 import os
 import os.path as osp
 import re
@@ -28,7 +29,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from fractions import Fraction
-import multiprocessing as mp
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import av
@@ -94,8 +94,9 @@ def _av_reason(e: 'av.FFmpegError') -> str:
 
 def _frames_close(n: int, expected: int) -> bool:
     # Containers and decoders disagree by a frame or two (edit lists,
-    # a last frame without its packet, packed B-frames in AVI).
-    return abs(n - expected) <= max(2, round(0.01 * expected))
+    # a last frame without its packet, packed B-frames in AVI), and a
+    # damaged packet costs a frame; a truncated file loses far more.
+    return abs(n - expected) <= max(2, round(0.02 * expected))
 
 
 def count_frames(path: str) -> int:
@@ -201,17 +202,27 @@ def check_encoded(path: str,
             info.frames, expected_frames):
         return (f'{info.frames} frames but the source has '
                 f'{expected_frames} (truncated?)')
+    if spec.max_b_frames == 0 and info.reordered:
+        return 'has B-frames (frames out of presentation order)'
     if spec.gop_size and info.keyframes != list(
             range(0, info.frames, spec.gop_size)):
         return (f'I-frames at {info.keyframes[:6]}..., not every '
                 f'{spec.gop_size} frames')
-    if spec.max_b_frames == 0 and info.reordered:
-        return 'has B-frames (frames out of presentation order)'
     return None
 
 
 def _even(n: int) -> int:
     return max(2, n - n % 2)
+
+
+def _source_size(path: str) -> Tuple[int, int]:
+    """Output size for ``size=None``: the source's, rounded to even."""
+    try:
+        with av.open(path) as container:
+            ctx = container.streams.video[0].codec_context
+            return _even(ctx.width), _even(ctx.height)
+    except av.FFmpegError as e:
+        raise ReencodeError(path, f'cannot read: {_av_reason(e)}') from e
 
 
 def _source_fps(stream) -> Fraction:
@@ -224,6 +235,22 @@ def _source_fps(stream) -> Fraction:
 def _partial_path(dst: str) -> str:
     d, name = osp.split(dst)
     return osp.join(d, f'.{name}.partial-{os.getpid()}{osp.splitext(name)[1]}')
+
+
+def _decode_tolerant(container, stream, damaged: List[int]):
+    """Decode packet by packet, skipping the ones FFmpeg rejects.
+
+    Like the ffmpeg CLI, a few corrupt packets (common in videos from the
+    web) cost a few frames, not the video; the caller's frame-count check
+    still fails a badly damaged one. ``damaged[0]`` counts the skips.
+    """
+    for packet in container.demux(stream):
+        try:
+            frames = stream.decode(packet)
+        except av.InvalidDataError:
+            damaged[0] += 1
+            continue
+        yield from frames
 
 
 def reencode_video(src: str,
@@ -256,13 +283,14 @@ def reencode_video(src: str,
     os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
     tmp = _partial_path(dst)
     n = 0
+    damaged = [0]
     try:
         with av.open(src) as container:
             stream = container.streams.video[0]
             fps = _source_fps(stream)
             writer = None
             try:
-                for frame in container.decode(stream):
+                for frame in _decode_tolerant(container, stream, damaged):
                     if writer is None:
                         w, h = size if size else (_even(frame.width),
                                                   _even(frame.height))
@@ -277,7 +305,7 @@ def reencode_video(src: str,
         if not _frames_close(n, expected):
             raise ReencodeError(
                 src, f'decoded {n} frames but the file declares {expected} '
-                '(damaged source?)')
+                f'({damaged[0]} undecodable packet(s); damaged source?)')
         reason = check_encoded(tmp, spec, (w, h), n)
         if reason is not None:
             raise ReencodeError(src, f'output check failed: {reason}')
@@ -326,18 +354,17 @@ class ReencodeJob:
         src: Source path.
         dst: Output path.
         rel: Source path relative to the source root (for reports).
-        check_first: An output exists without a matching manifest record:
-            verify it before encoding.
-        ours: The manifest says we wrote the existing output.
-        overwrite_invalid: Replace an existing output we did not write if
-            it fails the check.
+        existing: What to do about a file already at ``dst``:
+            ``'encode'``: none there, or ours from an older source: encode;
+            ``'check_redo'``: check it, encode if it fails (we wrote it, or
+            the user allowed replacing it);
+            ``'check_report'``: check it, report a failure if it fails (it
+            may be the user's file).
     """
     src: str
     dst: str
     rel: str
-    check_first: bool = False
-    ours: bool = False
-    overwrite_invalid: bool = False
+    existing: str = 'encode'
 
 
 @dataclass
@@ -445,6 +472,22 @@ def plan_reencode(src_dir: str,
     """Find the sources and decide what to do with each.
 
     ``SRC/a/b.avi`` goes to ``DST/a/b.<ext>`` (the folder layout is kept).
+    Cheap: stats files and reads the manifest, opens no video.
+
+    Args:
+        src_dir: Source root, scanned recursively.
+        dst_dir: Output root.
+        spec: Encoder settings (codec, GOP, B-frames, quantiser).
+        size: Output ``(width, height)``; None keeps the source size
+            (rounded down to even).
+        ext: Output container: one of :data:`OUTPUT_EXTENSIONS`.
+        overwrite_invalid: Replace existing outputs that fail the check
+            even when the manifest does not say we wrote them.
+        exts: File endings taken as videos.
+
+    Returns:
+        The plan; sources whose output would collide with another's or
+        overwrite a source are in ``plan.failures``.
 
     Raises:
         ValueError: ``src_dir`` is not a folder, ``dst_dir`` is
@@ -484,7 +527,7 @@ def plan_reencode(src_dir: str,
                                   'source'))
             continue
         if not osp.exists(dst):
-            plan.jobs.append(ReencodeJob(src, dst, rel))
+            plan.jobs.append(ReencodeJob(src, dst, rel, 'encode'))
             continue
         rec = records.get(out_rel)
         try:
@@ -497,12 +540,11 @@ def plan_reencode(src_dir: str,
             plan.skipped.append(rel)
         elif rec is not None and rec.get('src_stat') != src_stat:
             # Our output of an older version of the source.
-            plan.jobs.append(ReencodeJob(src, dst, rel, ours=True))
+            plan.jobs.append(ReencodeJob(src, dst, rel, 'encode'))
+        elif rec is not None or overwrite_invalid:
+            plan.jobs.append(ReencodeJob(src, dst, rel, 'check_redo'))
         else:
-            plan.jobs.append(
-                ReencodeJob(src, dst, rel, check_first=True,
-                            ours=rec is not None,
-                            overwrite_invalid=overwrite_invalid))
+            plan.jobs.append(ReencodeJob(src, dst, rel, 'check_report'))
     return plan
 
 
@@ -511,16 +553,13 @@ def _run_job(job: ReencodeJob, spec: EncodeSpec,
              out_rel: str) -> ReencodeResult:
     t0 = time.perf_counter()
     try:
-        if job.check_first:
+        if job.existing != 'encode':
             frames = count_frames(job.src)
-            want = size
-            if want is None:
-                info = inspect_encoded(job.dst)
-                want = (info.width, info.height)
+            want = size or _source_size(job.src)
             reason = check_encoded(job.dst, spec, want, frames)
             if reason is None:
                 status = 'verified'
-            elif job.ours or job.overwrite_invalid:
+            elif job.existing == 'check_redo':
                 status = 'encoded'
             else:
                 return ReencodeResult(

@@ -12,7 +12,7 @@ the class; the motion (and so the motion vectors) says everything.
 
 Sizes and speeds (at the reference 128x96; scaled with the frame):
 translation 2-4 px/frame, rotation 4-7 deg/frame, zoom 1.5-2.5 %/frame,
-camera drift up to 0.45 px/frame, object radius 12-18 px times a zoom
+camera drift up to 0.4 px/frame, object radius 12-17 px times a zoom
 factor in [0.8, 1.25] (also drawn, constant, for the non-zoom classes, so
 size says nothing about the class). Rotation and zoom are a little faster
 than the brief's 3-6 deg and 1-2 % on purpose: at 128x96 the paper's
@@ -20,8 +20,9 @@ MPEG-4 encoding has 8x6 macroblocks of 16x16 pixels with half-pel vectors,
 the object covers about 2x2 of them, and the encoder rounded most of the
 slower sub-pixel motions to zero (measured: the sign of the curl / divergence
 of the decoded vectors over the object was right in 67-92 % of clips for
-the brief's ranges, 92-100 % for these). The largest object plus a GOP of
-the fastest vertical motion (11 x 4.45 px) just fits in 96 rows.
+the brief's ranges, 92-100 % for these). The largest object (42.5 px)
+plus a GOP of the fastest vertical motion (11 x 4.4 px) plus margins just
+fits in 96 rows.
 
 Keeping the object inside the frame: at these speeds a translating object
 crosses the frame in ~30 frames, so it cannot move one way for a whole
@@ -89,10 +90,12 @@ MANIFEST_NAME = 'manifest.json'
 _SPEED = (2.0, 4.0)            # px / frame
 _ANGULAR = (4.0, 7.0)          # deg / frame
 _ZOOM_RATE = (0.015, 0.025)    # relative scale change / frame
-_DRIFT = 0.45                  # px / frame, maximum
-_RADIUS = (12.0, 18.0)         # px, bounding circle at zoom 1
+_DRIFT = 0.4                   # px / frame, maximum
+_RADIUS = (12.0, 17.0)         # px, bounding circle at zoom 1
 _ZOOM_RANGE = (0.8, 1.25)
-_MARGIN = 1.0                  # px kept between object and frame edge
+# px between the bounding circle and the outer pixel centres: the
+# anti-aliased edge and the bilinear warp spread the mask ~1.3 px further.
+_MARGIN = 1.5
 _DIRECTIONS = {'move_right': (1, 0), 'move_left': (-1, 0),
                'move_down': (0, 1), 'move_up': (0, -1)}
 
@@ -200,6 +203,32 @@ def _colours(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
 # --- motion ------------------------------------------------------------------
 
 
+def _radius_range(size: Tuple[int, int],
+                  gop: int) -> Tuple[float, Tuple[float, float]]:
+    """``(scale, (min, max) object radius in px)`` for a frame size.
+
+    The maximum is capped so that the largest object can make a whole GOP
+    of the fastest translation (plus drift) inside the frame; the cap is
+    the same for every class, so size never tells the class. It only binds
+    below ~100x75 pixels (the margin does not scale with the frame).
+
+    Raises:
+        SyntheticError: not even the smallest object fits.
+    """
+    width, height = size
+    scale = min(width / REFERENCE_SIZE[0], height / REFERENCE_SIZE[1])
+    travel = (gop - 1) * (_SPEED[1] + _DRIFT) * scale
+    fit = (min(width, height) - 1 - 2 * _MARGIN - travel) / (
+        2 * _ZOOM_RANGE[1])
+    lo, hi = _RADIUS[0] * scale, min(_RADIUS[1] * scale, fit)
+    if hi < lo:
+        raise SyntheticError(
+            f'{width}x{height} is too small for GOPs of {gop} frames: an '
+            f'object of radius {lo:.1f} px moving {travel:.0f} px per GOP '
+            'would leave the frame')
+    return scale, (lo, hi)
+
+
 def _trajectory(rng: np.random.Generator, label: int, width: int,
                 height: int, frames: int, gop: int, scale: float,
                 radius: float) -> Dict[str, np.ndarray]:
@@ -224,7 +253,8 @@ def _trajectory(rng: np.random.Generator, label: int, width: int,
 
     centre = np.zeros((frames, 2))
     zoom = np.zeros(frames)
-    size = np.array([width, height], np.float64)
+    # Pixel centres run from 0 to size - 1 (OpenCV's convention).
+    last = np.array([width, height], np.float64) - 1
     for g0 in range(0, frames, gop):
         n = min(gop, frames - g0)
         k = np.arange(n)
@@ -236,7 +266,7 @@ def _trajectory(rng: np.random.Generator, label: int, width: int,
             path = c + k[:, None] * vel
             r = (radius * z * steps)[:, None]
             if (np.all(path - r >= _MARGIN)
-                    and np.all(path + r <= size - _MARGIN)
+                    and np.all(path + r <= last - _MARGIN)
                     and zlo - 1e-9 <= z * steps.min()
                     and z * steps.max() <= zhi + 1e-9):
                 centre[g0:g0 + n] = path
@@ -250,7 +280,7 @@ def _trajectory(rng: np.random.Generator, label: int, width: int,
             z = math.exp(rng.uniform(math.log(lo), math.log(hi)))
         r = (radius * z * steps)[:, None]
         lo = np.max(_MARGIN + r - k[:, None] * vel, axis=0)
-        hi = np.min(size - _MARGIN - r - k[:, None] * vel, axis=0)
+        hi = np.min(last - _MARGIN - r - k[:, None] * vel, axis=0)
         if np.any(lo > hi):
             raise SyntheticError(
                 f'{width}x{height} is too small for a {CLASSES[label]} '
@@ -260,7 +290,7 @@ def _trajectory(rng: np.random.Generator, label: int, width: int,
         zoom[g0:g0 + n] = z * steps
     t = np.arange(frames)
     angle = rng.uniform(0, 2 * math.pi) + omega * t
-    camera = rng.uniform(0, size) + t[:, None] * drift
+    camera = rng.uniform(0, last + 1) + t[:, None] * drift
     return dict(centre=centre, zoom=zoom, angle=angle, camera=camera)
 
 
@@ -283,8 +313,8 @@ def render_clip(rng: np.random.Generator,
         The frames and their ground-truth motion.
     """
     width, height = size
-    scale = min(width / REFERENCE_SIZE[0], height / REFERENCE_SIZE[1])
-    radius = rng.uniform(*_RADIUS) * scale
+    scale, (r_lo, r_hi) = _radius_range(size, gop)
+    radius = rng.uniform(r_lo, r_hi)
     bg_colour, obj_colour = _colours(rng)
     background = _texture(rng, height, width,
                           rng.uniform(3, 7) * scale, bg_colour)
@@ -324,7 +354,7 @@ def render_clip(rng: np.random.Generator,
                 motion['zoom'], motion['camera'], label)
 
 
-# --- the data set --------------------------------------------------------------
+# --- the data set -----------------------------------------------------------
 
 
 def clip_seed(seed: int, label: int, split: str,
@@ -371,6 +401,7 @@ def synthetic_params(seed: int = 0,
         raise SyntheticError(
             f'need frames >= 2, gop >= 2, fps >= 1; got {frames}, {gop}, '
             f'{fps}')
+    _radius_range((w, h), gop)
     return dict(version=GENERATOR_VERSION, seed=int(seed),
                 per_class=dict(zip(SPLITS, per_class)), size=[w, h],
                 frames=int(frames), fps=int(fps), gop=int(gop),

@@ -7,12 +7,15 @@ crop / flip the network sees.
 
 Algorithm (DESIGN.md §4, Algorithm 1 of the paper):
 
-1. Motion boundaries per P-frame: ``dx = Prewitt_x * u``, ``dy = Prewitt_y * v``
-   (2-D, per frame). Border pixels use *replicate* padding, so a field that
-   is constant over the whole frame (a camera pan, or the normalised zero of
-   a ``MultiModalDataPreprocessor`` with a non-zero mean) has exactly zero
-   response everywhere, the frame border included. (Zero padding would
-   invent a motion boundary along the border of every panning shot.)
+1. Motion boundaries per P-frame: ``dx = Prewitt_x * u``,
+   ``dy = Prewitt_y * v`` (2-D, per frame). Border pixels use *replicate*
+   padding, so a field that is constant over the whole frame (a camera pan,
+   or the normalised zero of a ``MultiModalDataPreprocessor`` with a
+   non-zero mean) has exactly zero response everywhere, the frame border
+   included. (Zero padding would invent a motion boundary along the border
+   of every panning shot.) The filter is linear, so it is applied once to
+   each GOP's summed field (same result up to float rounding, 1/kappa
+   of the work).
 2. For temporal scale ``t`` and position ``n in [0, t)``, sum ``dx`` and ``dy``
    over the P-frames of GOPs ``[n, n + T - t]`` (inclusive: a sliding window
    of ``T - t + 1`` GOPs; ``t = 1`` is the whole clip, ``t = T`` one GOP).
@@ -45,6 +48,7 @@ Label layout (:func:`pmsp_levels`): columns are ordered like Algorithm 1,
 from typing import List, NamedTuple, Sequence, Tuple
 
 import torch
+import torch.nn.functional as F
 
 __all__ = [
     'PMSPLevel', 'DEFAULT_SPATIAL', 'DEFAULT_TEMPORAL', 'pmsp_levels',
@@ -159,12 +163,10 @@ def prewitt_boundaries(motion_vectors: torch.Tensor) -> torch.Tensor:
     Returns:
         ``[..., 2, H, W]``: ``(dx, dy)``.
     """
-    u, v = motion_vectors[..., 0, :, :], motion_vectors[..., 1, :, :]
-    # pad by replicating the border row / column
-    up = torch.cat([u[..., :, :1], u, u[..., :, -1:]], dim=-1)
-    up = torch.cat([up[..., :1, :], up, up[..., -1:, :]], dim=-2)
-    vp = torch.cat([v[..., :1, :], v, v[..., -1:, :]], dim=-2)
-    vp = torch.cat([vp[..., :, :1], vp, vp[..., :, -1:]], dim=-1)
+    lead, (h, w) = motion_vectors.shape[:-3], motion_vectors.shape[-2:]
+    padded = F.pad(motion_vectors.reshape(-1, 2, h, w), (1, 1, 1, 1),
+                   mode='replicate').reshape(*lead, 2, h + 2, w + 2)
+    up, vp = padded[..., 0, :, :], padded[..., 1, :, :]
     gx = up[..., :, 2:] - up[..., :, :-2]  # [.., H+2, W]
     dx = gx[..., :-2, :] + gx[..., 1:-1, :] + gx[..., 2:, :]
     gy = vp[..., 2:, :] - vp[..., :-2, :]  # [.., H, W+2]
@@ -204,8 +206,10 @@ def pmsp_magnitudes(motion_vectors: torch.Tensor,
     if not mv.is_floating_point():
         mv = mv.float()
     n, _, t_gops, kappa, h, w = mv.shape
-    # [N, T, kappa, 2, H, W] -> boundaries summed over each GOP's P-frames
-    per_gop = prewitt_boundaries(mv.permute(0, 2, 3, 1, 4, 5)).sum(2)
+    # The Prewitt filter (with replicate padding) is linear, so filtering
+    # the sum of a GOP's fields equals summing the filtered fields, at
+    # 1 / kappa of the cost. [N, 2, T, kappa, H, W] -> [N, T, 2, H, W]
+    per_gop = prewitt_boundaries(mv.sum(3).transpose(1, 2))
     # prefix sums over GOPs give every window sum in one subtraction
     csum = torch.cat([per_gop.new_zeros(n, 1, 2, h, w),
                       per_gop.cumsum(1)], dim=1)  # [N, T+1, 2, H, W]
@@ -213,7 +217,7 @@ def pmsp_magnitudes(motion_vectors: torch.Tensor,
     starts = torch.tensor([s for _, _, s, _ in wins], device=mv.device)
     stops = torch.tensor([e for _, _, _, e in wins], device=mv.device)
     sums = csum[:, stops] - csum[:, starts]  # [N, W_count, 2, H, W]
-    return torch.sqrt(sums[:, :, 0]**2 + sums[:, :, 1]**2)
+    return torch.hypot(sums[:, :, 0], sums[:, :, 1])  # sqrt(dx^2 + dy^2)
 
 
 def _cell_matrix(size: int, s: int, like: torch.Tensor) -> torch.Tensor:
@@ -257,7 +261,7 @@ def pmsp_labels(motion_vectors: torch.Tensor,
     per_scale = []
     for s in spatial:
         rows, cols = _cell_matrix(h, s, mags), _cell_matrix(w, s, mags)
-        cells = torch.einsum('ih,nkhw,jw->nkij', rows, mags, cols)
+        cells = rows @ mags @ cols.T  # [N, W_count, s, s] cell sums
         per_scale.append(cells.flatten(2).argmax(-1))  # [N, W_count]
     # [N, W_count, S] -> columns ordered (window, s)
     return torch.stack(per_scale, dim=-1).flatten(1)

@@ -1,4 +1,4 @@
-"""Tests of the gated lateral fusion (mmaction_imr/models/fusion/lateral.py)."""
+"""Tests of the gated lateral fusion (models/fusion/lateral.py)."""
 import itertools
 
 import pytest

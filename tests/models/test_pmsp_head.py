@@ -69,14 +69,14 @@ def test_loss_sums_columns_and_learns():
     want = sum(ce(lg, targets[:, k]) for k, lg in enumerate(head(f, 5)))
     torch.testing.assert_close(out['loss_pmsp'], want)
     assert 0 <= float(out['acc_pmsp']) <= 1
-    opt = torch.optim.Adam(head.parameters(), 1e-2)
-    for _ in range(60):
+    opt = torch.optim.Adam(head.parameters(), 3e-2)
+    for _ in range(25):
         opt.zero_grad()
         loss = head.loss(f, targets, 5)['loss_pmsp']
         loss.backward()
         opt.step()
     acc = (head.predict(f, 5) == targets).float().mean()
-    assert acc > 0.95  # memorises 4 clips (chance 0.25)
+    assert acc > 0.9  # memorises 4 clips (chance <= 0.25)
 
 
 def test_general_scales_and_odd_sizes():

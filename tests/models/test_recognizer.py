@@ -1,5 +1,6 @@
-"""mmaction's stock MMRecognizer3D end to end with the IMR backbone and head,
-built from configs/_base_/models/imr_r18.py (dict inputs [N, M, C, T, H, W])."""
+"""mmaction's stock MMRecognizer3D end to end with the IMR backbone and
+head, built from configs/_base_/models/imr_r18.py (dict inputs
+[N, M, C, T, H, W])."""
 import os.path as osp
 
 import torch

@@ -200,3 +200,13 @@ def test_output_collision_reported(tmp_path):
     s = rc.reencode_tree(str(src), str(tmp_path / 'dst'), size=SIZE)
     assert s.encoded == 1
     assert s.failures == [('v.mkv', 'same output v.mp4 as v.avi')]
+
+
+def test_keep_size_resume(tmp_path):
+    src, dst = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    _tree(src)
+    assert rc.reencode_tree(src, dst, size=None).encoded == 2
+    os.remove(osp.join(dst, rc.MANIFEST_NAME))
+    s = rc.reencode_tree(src, dst, size=None)
+    assert (s.verified, s.failures) == (2, [])
+    assert _decode(osp.join(dst, 'a', 'x.mp4'))[2][0][1] == (48, 64)

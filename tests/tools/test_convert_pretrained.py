@@ -89,7 +89,8 @@ def test_convert_and_load_everywhere(tool, selfsup, full_ckpt, tmp_path,
 
 def test_config_check(tool, full_ckpt, tmp_path, capsys):
     good = tmp_path / 'good.py'
-    good.write_text(f'model = dict(type="MMRecognizer3D", backbone={BACKBONE!r})\n')
+    good.write_text(
+        f'model = dict(type="MMRecognizer3D", backbone={BACKBONE!r})\n')
     assert tool.main([full_ckpt, str(tmp_path / 'a.pth'), '--trust-checkpoint',
                       '--config', str(good)]) == 0
     bad = tmp_path / 'bad.py'

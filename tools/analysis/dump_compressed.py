@@ -24,15 +24,20 @@ import argparse
 import os
 import os.path as osp
 import sys
+import warnings
 
 import cv2
 import numpy as np
 
-import mmaction_imr  # noqa: F401  (shims + registration first)
-from mmaction_imr.codec import CompressedVideoError
-from mmaction_imr.datasets.transforms import (CompressedVideoDecode,
-                                              CompressedVideoInit, SampleGOPs)
-from mmaction_imr.visualization import flow_to_image, residual_to_image
+# mmcv-lite's import-time notice would break the one-line error contract.
+warnings.filterwarnings('ignore', message='Fail to import ``MultiScale')
+
+import mmaction_imr  # noqa: E402,F401  (shims + registration first)
+from mmaction_imr.codec import CompressedVideoError  # noqa: E402
+from mmaction_imr.datasets.transforms import (  # noqa: E402
+    CompressedVideoDecode, CompressedVideoInit, SampleGOPs)
+from mmaction_imr.visualization import (flow_to_image,  # noqa: E402
+                                        residual_to_image)
 
 
 def parse_args(argv=None):

@@ -45,7 +45,9 @@ class _OneClip(nn.Module):
     def __init__(self, model: nn.Module, streams: Sequence[str]) -> None:
         super().__init__()
         self.backbone = model.backbone
-        self.cls_head = getattr(model, 'cls_head', None)  # recognizer API
+        # recognizers have a cls_head; a self-supervised model (backbone +
+        # pretext heads) is counted as its backbone only
+        self.cls_head = getattr(model, 'cls_head', None)
         self.streams = tuple(streams)
 
     def forward(self, *xs: torch.Tensor):

@@ -112,4 +112,10 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # Nothing half-written looks finished; finished clips are kept.
+        print('interrupted; run the same command again to resume',
+              file=sys.stderr)
+        sys.exit(130)

@@ -116,4 +116,10 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        # Nothing half-written looks finished; outputs are checked and kept.
+        print('interrupted; run the same command again to resume',
+              file=sys.stderr)
+        sys.exit(130)

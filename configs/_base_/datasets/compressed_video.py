@@ -12,7 +12,7 @@ train_pipeline = [
         type='CompressedMultiScaleCrop',
         input_size=224,
         scales=(1, .975, .9, .85),
-        random_crop=False,
+        random_crop=True,
         max_wh_scale_gap=1),
     dict(type='CompressedResize', scale=(224, 224), keep_ratio=False),
     dict(type='CompressedFlip', flip_ratio=0.5),

@@ -1,6 +1,8 @@
 # IMRNet with 3D ResNet-18 pathways (paper Table 4; DESIGN.md section 3).
 # Input: 5 I-frames + 25 P-frames (kappa=5) per clip; backbone output
 # channels (I, M, R) = (512, 32, 32) at base_channels=64, channel_ratio=16.
+_base_ = ['./imr_preprocessor.py']
+
 model = dict(
     type='MMRecognizer3D',
     backbone=dict(
@@ -20,21 +22,4 @@ model = dict(
         in_channels=(512, 32, 32),
         dropout_ratio=0.5,
         average_clips='prob'),
-    data_preprocessor=dict(
-        type='MultiModalDataPreprocessor',
-        preprocessors=dict(
-            imgs=dict(
-                type='ActionDataPreprocessor',
-                mean=[123.675, 116.28, 103.53],
-                std=[58.395, 57.12, 57.375],
-                format_shape='NCTHW'),
-            motion_vectors=dict(
-                type='ActionDataPreprocessor',
-                mean=[0., 0.],
-                std=[2., 2.],
-                format_shape='NCTHW'),
-            residuals=dict(
-                type='ActionDataPreprocessor',
-                mean=[0., 0., 0.],
-                std=[20., 20., 20.],
-                format_shape='NCTHW'))))
+    data_preprocessor=_base_.data_preprocessor)

@@ -126,8 +126,9 @@ class IMRSelfSup(BaseModel):
                                  f'[N, C, T, H, W], got {tuple(x.shape)}')
             out[key] = x
         if len(views) != 1:
-            raise ValueError('streams disagree on the number of views: '
-                             f'{ {k: tuple(v.shape) for k, v in inputs.items()} }')
+            shapes = {k: tuple(v.shape) for k, v in inputs.items()}
+            raise ValueError(f'streams disagree on the number of views: '
+                             f'{shapes}')
         return out, views.pop()
 
     @staticmethod

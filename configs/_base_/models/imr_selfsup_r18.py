@@ -1,0 +1,39 @@
+# Self-supervised IMRNet R18: PMSP + CTP (paper 2.2; DESIGN.md section 4).
+# One forward pass serves both losses: loss = loss_pmsp + ctp_loss_weight *
+# loss_ctp. PMSP labels come from the motion_vectors fed to the backbone
+# (after crop / flip and after the CTP transform). Ablations by values:
+#   PMSP only:    model = dict(ctp_head=None)
+#   CTP only:     model = dict(pmsp_head=None)
+#   CTP(Binary):  model = dict(ctp_types=('aligned', 'random'),
+#                              ctp_head=dict(num_classes=2))
+# Evaluate the pretext tasks with
+#   val_evaluator = dict(type='PretextAccuracy')  # pmsp/s2_t1.., ctp/acc
+# After pretraining: tools/convert_pretrained.py keeps the backbone only.
+_base_ = ['./imr_preprocessor.py']
+model = dict(
+    type='IMRSelfSup',
+    backbone=dict(
+        type='IMRResNet3d',
+        depth=18,
+        streams=('imgs', 'motion_vectors', 'residuals'),
+        base_channels=64,
+        channel_ratio=16,
+        kappa=5,
+        lateral_divisor=8,
+        connection='bidirectional',
+        lateral='conv',
+        gate=True),
+    pmsp_head=dict(
+        type='PMSPHead',
+        in_channels=(512, 32, 32),
+        hidden_channels=256,
+        spatial=(2, 3, 4),
+        temporal=(1, 3, 5)),
+    ctp_head=dict(
+        type='CTPHead',
+        in_channels=(512, 32, 32),
+        num_classes=4,
+        hidden_channels=512),
+    ctp_types=('aligned', 'random', 'shuffle', 'shift'),
+    ctp_loss_weight=1.0,
+    data_preprocessor=_base_.data_preprocessor)

@@ -1,0 +1,76 @@
+"""GOP indexing and P-frame positions."""
+import numpy as np
+import pytest
+
+from mmaction_imr.codec import index_gops, sample_positions
+from mmaction_imr.codec.gop import AUTO_GOP
+
+
+@pytest.mark.parametrize('k,kappa,expected', [
+    (12, 5, [2, 4, 6, 8, 10]),       # the paper: every other P-frame
+    (6, 5, [1, 2, 3, 4, 5]),
+    (4, 5, [1, 1, 2, 3, 3]),         # short GOP: repeats
+    (2, 3, [1, 1, 1]),
+    (250, 5, [42, 83, 125, 167, 208]),
+    (12, 1, [6]),
+])
+def test_sample_positions(k, kappa, expected):
+    assert sample_positions(k, kappa).tolist() == expected
+
+
+@pytest.mark.parametrize('k,kappa', [(1, 5), (12, 0)])
+def test_sample_positions_bad(k, kappa):
+    with pytest.raises(ValueError):
+        sample_positions(k, kappa)
+
+
+def test_real_gops_short_last(synth):
+    path, _, _ = synth('mpeg4', n=30)
+    index = index_gops(path)
+    assert index.virtual_gop is None and not index.has_b_frames
+    assert index.total_frames == 30 and (index.height, index.width) == (96,
+                                                                       192)
+    assert index.gop_starts.tolist() == [0, 12, 24]
+    assert index.gop_lengths.tolist() == [12, 12, 6]
+    assert index.keyframes.tolist() == [0, 12, 24]
+    assert index.gop_of(11) == 0 and index.gop_of(12) == 1
+    # 'auto' keeps the real GOPs of the paper's format.
+    assert index_gops(path, 'auto').virtual_gop is None
+
+
+def test_single_frame_last_gop_is_merged(synth):
+    path, _, _ = synth('mpeg4', n=25)
+    index = index_gops(path)
+    assert index.gop_starts.tolist() == [0, 12]
+    assert index.gop_lengths.tolist() == [12, 13]
+
+
+def test_virtual_gops_with_b_frames(synth):
+    path, _, _ = synth('h264', n=30)
+    index = index_gops(path, 10)
+    assert index.has_b_frames and index.virtual_gop == 10
+    assert index.gop_starts.tolist() == [0, 10, 20]
+    assert index.keyframes.tolist() == [0]
+    assert sorted(index.decode_order.tolist()) == list(range(30))
+    auto = index_gops(path, 'auto')
+    assert auto.virtual_gop == AUTO_GOP
+    # The 6-frame tail is a short last GOP (only 1-frame GOPs are merged).
+    assert auto.gop_lengths.tolist() == [12, 12, 6]
+
+
+@pytest.mark.parametrize('bad', [0, 1, 'real', 2.5, True])
+def test_bad_virtual_gop(synth, bad):
+    path, _, _ = synth('mpeg4', n=30)
+    with pytest.raises(ValueError):
+        index_gops(path, bad)
+
+
+def test_real_testdata_gops(testdata_dir):
+    index = index_gops(f'{testdata_dir}/mpeg4part2_1280x720_traffic.mp4',
+                       'auto')
+    assert index.virtual_gop is None and index.total_frames == 337
+    # Scene-cut GOPs of 6; the 1-frame tail GOP is merged into the last one.
+    assert np.all(index.gop_lengths[:-1] <= 12) and index.gop_lengths[-1] == 13
+    avi = index_gops(f'{testdata_dir}/xvid_320x240_test.avi', 'auto')
+    assert avi.virtual_gop == AUTO_GOP and avi.frame_pts is None
+    assert avi.total_frames == 164 and avi.keyframes.tolist() == [0]

@@ -1,0 +1,195 @@
+"""CompressedVideoInit / SampleGOPs / CompressedVideoDecode."""
+import cv2
+import numpy as np
+import pytest
+from mmengine.registry import init_default_scope
+
+from mmaction.datasets import VideoDataset
+from mmaction.registry import TRANSFORMS
+from mmaction_imr.codec import CompressedVideoError
+from mmaction_imr.datasets.transforms import loading
+from mmaction_imr.datasets.transforms.loading import (CompressedVideoDecode,
+                                                      CompressedVideoInit,
+                                                      SampleGOPs)
+from mmaction_imr.prepare.writer import write_video
+
+
+@pytest.fixture(scope='module')
+def video(tmp_path_factory):
+    """MPEG-4, GOP 12, 40 frames (GOPs 12, 12, 12, 4), 32x48."""
+    path = tmp_path_factory.mktemp('loading') / 'good.mp4'
+    rng = np.random.default_rng(0)
+    base = cv2.GaussianBlur(
+        rng.integers(0, 256, (32, 48 + 80, 3), dtype=np.uint8), (0, 0), 1.5)
+    write_video(str(path), [base[:, 2 * t:2 * t + 48] for t in range(40)])
+    return str(path)
+
+
+def pipeline(*transforms):
+    def run(results):
+        for t in transforms:
+            results = t(results)
+            if results is None:
+                return None
+        return results
+    return run
+
+
+def test_registered():
+    for name in ('CompressedVideoInit', 'SampleGOPs', 'CompressedVideoDecode'):
+        assert TRANSFORMS.get(name) is not None
+
+
+def test_full_pipeline_keys_and_shapes(video):
+    results = pipeline(
+        TRANSFORMS.build(dict(type='CompressedVideoInit')),
+        TRANSFORMS.build(dict(type='SampleGOPs', clip_len=2,
+                              test_mode=True)),
+        TRANSFORMS.build(dict(type='CompressedVideoDecode', kappa=3)),
+    )(dict(filename=video))
+    assert results['total_gops'] == 4 and results['total_frames'] == 40
+    assert results['gop_inds'].tolist() == [1, 2]  # centre clip
+    assert results['gop_inds'].dtype == np.int64
+    assert results['imgs'].shape == (2, 32, 48, 3)
+    assert results['imgs'].dtype == np.uint8
+    assert results['motion_vectors'].shape == (6, 32, 48, 2)
+    assert results['motion_vectors'].dtype == np.float32
+    assert results['residuals'].shape == (6, 32, 48, 3)
+    assert results['residuals'].dtype == np.float32
+    assert results['frame_inds'].tolist() == [12, 15, 18, 21, 24, 27, 30, 33]
+    assert results['kappa'] == 3
+    assert results['original_shape'] == results['img_shape'] == (32, 48)
+    assert 'gop_index' not in results
+    # Content moves 2 px/frame to the left.
+    assert abs(np.median(results['motion_vectors'][..., 0]) + 2) < 0.5
+
+
+def test_streams_subset(video):
+    results = pipeline(CompressedVideoInit(), SampleGOPs(clip_len=1),
+                       CompressedVideoDecode(streams=('motion_vectors', )))(
+                           dict(filename=video))
+    assert 'imgs' not in results and 'residuals' not in results
+    assert results['motion_vectors'].shape == (5, 32, 48, 2)
+
+
+def test_sample_training_random_consecutive():
+    np.random.seed(0)
+    sample = SampleGOPs(clip_len=3)
+    starts = set()
+    for _ in range(50):
+        inds = sample(dict(total_gops=10))['gop_inds']
+        assert inds.shape == (3, ) and np.all(np.diff(inds) == 1)
+        assert 0 <= inds[0] <= 7
+        starts.add(int(inds[0]))
+    assert len(starts) > 4
+
+
+def test_sample_test_mode_clips():
+    out = SampleGOPs(clip_len=2, num_clips=3, test_mode=True)(
+        dict(total_gops=10))
+    assert out['gop_inds'].tolist() == [1, 2, 4, 5, 7, 8]
+    assert out['num_clips'] == 3 and out['clip_len'] == 2
+    # A clip in the middle of the video.
+    assert SampleGOPs(clip_len=5, test_mode=True)(
+        dict(total_gops=25))['gop_inds'].tolist() == [10, 11, 12, 13, 14]
+
+
+def test_sample_loops_short_videos():
+    for test_mode in (False, True):
+        out = SampleGOPs(clip_len=5, num_clips=2, test_mode=test_mode)(
+            dict(total_gops=3))
+        assert out['gop_inds'].tolist() == [0, 1, 2, 0, 1] * 2
+
+
+@pytest.mark.parametrize('cls,kwargs', [
+    (SampleGOPs, dict(clip_len=0)),
+    (SampleGOPs, dict(num_clips=0)),
+    (CompressedVideoInit, dict(virtual_gop=1)),
+    (CompressedVideoInit, dict(virtual_gop='real')),
+    (CompressedVideoInit, dict(on_error='ignore')),
+    (CompressedVideoDecode, dict(kappa=0)),
+    (CompressedVideoDecode, dict(streams=('iframes', ))),
+    (CompressedVideoDecode, dict(on_error='warn')),
+])
+def test_bad_arguments(cls, kwargs):
+    with pytest.raises(ValueError):
+        cls(**kwargs)
+
+
+def test_repr():
+    assert repr(SampleGOPs()) == (
+        'SampleGOPs(clip_len=5, num_clips=1, test_mode=False)')
+    assert repr(CompressedVideoInit(12)) == (
+        "CompressedVideoInit(virtual_gop=12, on_error='skip')")
+    assert 'accumulate=True' in repr(CompressedVideoDecode(accumulate=True))
+
+
+class FakeLogger:
+    def __init__(self):
+        self.messages = []
+
+    def warning(self, msg):
+        self.messages.append(msg)
+
+
+def test_on_error_skip_logs_and_counts(tmp_path, monkeypatch):
+    logger = FakeLogger()
+    monkeypatch.setattr(loading.MMLogger, 'get_current_instance',
+                        lambda: logger)
+    empty = tmp_path / 'empty.mp4'
+    empty.write_bytes(b'')
+    before = loading._skipped
+    assert CompressedVideoInit()(dict(filename=str(empty))) is None
+    # The decode step also skips (e.g. a file that broke after indexing).
+    results = dict(filename=str(empty), gop_index=None, gop_inds=[0])
+    monkeypatch.setattr(
+        loading, 'read_clip',
+        lambda *a, **k: (_ for _ in ()).throw(
+            CompressedVideoError(str(empty), 'corrupt')))
+    assert CompressedVideoDecode()(results) is None
+    assert loading._skipped == before + 2
+    assert len(logger.messages) == 2
+    assert str(empty) in logger.messages[0]
+    assert 'empty file' in logger.messages[0]
+    assert f'{before + 2} sample(s) skipped' in logger.messages[1]
+
+
+def test_on_error_raise(tmp_path):
+    empty = tmp_path / 'empty.mp4'
+    empty.write_bytes(b'')
+    with pytest.raises(CompressedVideoError, match='empty.mp4: empty file'):
+        CompressedVideoInit(on_error='raise')(dict(filename=str(empty)))
+
+
+def test_video_dataset_skips_broken_file(video, tmp_path):
+    import shutil
+    shutil.copy(video, tmp_path / 'good.mp4')
+    (tmp_path / 'broken.mp4').write_bytes(b'')
+    ann = tmp_path / 'ann.txt'
+    ann.write_text('good.mp4 0\nbroken.mp4 1\n')
+    init_default_scope('mmaction')
+    dataset = VideoDataset(
+        str(ann),
+        pipeline=[
+            dict(type='CompressedVideoInit'),
+            dict(type='SampleGOPs', clip_len=2),
+            dict(type='CompressedVideoDecode', kappa=2),
+        ],
+        data_prefix=dict(video=str(tmp_path)))
+    assert len(dataset) == 2
+    sample = dataset[1]  # broken: mmengine refetches another index
+    assert sample['filename'].endswith('good.mp4')
+    assert sample['label'] == 0
+    assert sample['motion_vectors'].shape == (4, 32, 48, 2)
+    # At test time the error names the file.
+    test_set = VideoDataset(
+        str(ann),
+        pipeline=[
+            dict(type='CompressedVideoInit', on_error='raise'),
+            dict(type='SampleGOPs', clip_len=2, test_mode=True),
+            dict(type='CompressedVideoDecode', on_error='raise'),
+        ],
+        data_prefix=dict(video=str(tmp_path)),
+        test_mode=True)
+    with pytest.raises(CompressedVideoError, match='broken.mp4'):
+        test_set[1]

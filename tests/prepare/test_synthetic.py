@@ -1,0 +1,210 @@
+"""The synthetic motion-only data set: determinism, layout, real motion."""
+import itertools
+import json
+import os
+import os.path as osp
+
+import av
+import numpy as np
+import pytest
+
+from mmaction_imr.prepare import synthetic as syn
+from mmaction_imr.prepare.filelist import read_list
+from mmaction_imr.prepare.writer import write_video
+
+TINY = dict(per_class=(2, 1, 1), size=(64, 48), frames=24)
+
+
+def _clip(name, seed=0, size=(128, 96), frames=24):
+    label = syn.CLASSES.index(name)
+    return syn.render_clip(np.random.default_rng([seed, label]), label, size,
+                           frames)
+
+
+def _decode(path):
+    with av.open(path) as c:
+        return np.stack([f.to_ndarray(format='rgb24') for f in c.decode(
+            video=0)])
+
+
+def _motion_vectors(path):
+    """Per frame: (x, y, u, v) of the blocks predicted from a past frame.
+
+    u, v = dst - src (FFmpeg: src = dst + motion / motion_scale), read
+    from PyAV's side data directly, independent of the codec package.
+    """
+    out = []
+    with av.open(path) as c:
+        s = c.streams.video[0]
+        s.codec_context.options = {'flags2': '+export_mvs'}
+        for f in c.decode(s):
+            sd = f.side_data.get('MOTION_VECTORS')
+            if sd is None:
+                out.append(None)
+                continue
+            mv = sd.to_ndarray()
+            mv = mv[mv['source'] < 0]
+            scale = mv['motion_scale'].astype(float)
+            out.append((mv['dst_x'].astype(float), mv['dst_y'].astype(float),
+                        -mv['motion_x'] / scale, -mv['motion_y'] / scale))
+    return out
+
+
+def _object_motion(clip, path):
+    """Mean (u, v), curl and divergence of the MVs on the object, relative
+    to the camera; curl in rad/frame (clockwise on screen > 0), divergence
+    in relative scale change per frame."""
+    h, w = clip.masks.shape[1:]
+    us, vs = [], []
+    num_c = num_d = den = 0.0
+    for t, mv in enumerate(_motion_vectors(path)):
+        if mv is None:
+            continue
+        x, y, u, v = mv
+        on = clip.masks[t][np.clip(y.astype(int), 0, h - 1),
+                           np.clip(x.astype(int), 0, w - 1)] > 0.5
+        cam = clip.camera[t] - clip.camera[t - 1]
+        u, v = u[on] - cam[0], v[on] - cam[1]
+        rx, ry = x[on] - clip.centre[t, 0], y[on] - clip.centre[t, 1]
+        us += list(u)
+        vs += list(v)
+        num_c += np.sum(rx * v - ry * u)
+        num_d += np.sum(rx * u + ry * v)
+        den += np.sum(rx**2 + ry**2)
+    return np.mean(us), np.mean(vs), num_c / den, num_d / den
+
+
+def test_params_validation():
+    p = syn.synthetic_params()
+    assert p['per_class'] == dict(train=24, val=8, unlabelled=16)
+    assert p['size'] == [128, 96] and p['codec'] == 'mpeg4'
+    for bad in (dict(per_class=(1, 1)), dict(per_class=(0, 0, 0)),
+                dict(size=(65, 48)), dict(size=(16, 16)), dict(frames=1)):
+        with pytest.raises(syn.SyntheticError):
+            syn.synthetic_params(**bad)
+
+
+def test_render_deterministic_inside_and_jumps_only_at_gops():
+    a, b = _clip('move_right'), _clip('move_right')
+    assert np.array_equal(a.frames, b.frames)
+    assert not np.array_equal(a.frames, _clip('move_right', seed=1).frames)
+    assert a.frames.shape == (24, 96, 128, 3) and a.frames.dtype == np.uint8
+    for name in syn.CLASSES:
+        clip = _clip(name, frames=48)
+        m = clip.masks
+        assert (m.sum((1, 2)) > 50).all()  # the object is always there
+        border = np.concatenate([m[:, 0], m[:, -1], m[:, :, 0], m[:, :, -1]],
+                                1)
+        assert border.max() < 0.05  # ...and inside the frame
+        # Motion is smooth except at I-frames (t % 12 == 0).
+        step = np.diff(clip.centre, axis=0)
+        jumps = np.abs(step - np.median(step, 0)).max(1) > 1e-6
+        assert all((t + 1) % 12 == 0 for t in np.flatnonzero(jumps))
+
+
+def test_ground_truth_motion_per_class():
+    right = _clip('move_right')
+    speed = np.diff(right.centre[:12, 0]) - np.diff(right.camera[:12, 0])
+    assert np.allclose(speed, speed[0]) and 2 <= speed[0] <= 4
+    up = _clip('move_up')
+    assert 2 <= -(np.diff(up.centre[:12, 1]) - np.diff(up.camera[:12, 1]))[0]
+    cw = np.diff(_clip('rotate_cw').angle)[0]
+    ccw = np.diff(_clip('rotate_ccw').angle)[0]
+    assert np.radians(4) <= cw <= np.radians(7)
+    assert -np.radians(7) <= ccw <= -np.radians(4)
+    z_in = np.diff(np.log(_clip('zoom_in').zoom[:12]))
+    assert np.log(1.015) - 1e-9 <= z_in.min() <= np.log(1.025) + 1e-9
+    assert (np.diff(np.log(_clip('zoom_out').zoom[:12])) < 0).all()
+    still = _clip('move_left').zoom
+    assert np.all(still == still[0])
+
+
+@pytest.mark.parametrize('name,check', [
+    ('move_right', lambda u, v, c, d: u > 1.5 and abs(v) < 0.5),
+    ('move_left', lambda u, v, c, d: u < -1.5 and abs(v) < 0.5),
+    ('move_down', lambda u, v, c, d: v > 1.5 and abs(u) < 0.5),
+    ('move_up', lambda u, v, c, d: v < -1.5 and abs(u) < 0.5),
+    ('rotate_cw', lambda u, v, c, d: c > 0.02),
+    ('rotate_ccw', lambda u, v, c, d: c < -0.02),
+    ('zoom_in', lambda u, v, c, d: d > 0.003),
+    ('zoom_out', lambda u, v, c, d: d < -0.003),
+])
+def test_decoded_motion_vectors_show_the_class(tmp_path, name, check):
+    clip = _clip(name, seed=3, frames=36)
+    path = str(tmp_path / f'{name}.mp4')
+    write_video(path, clip.frames, 30)
+    stats = _object_motion(clip, path)
+    assert check(*stats), f'{name}: u, v, curl, div = {stats}'
+
+
+def _make(out, **kw):
+    params = syn.synthetic_params(**{**TINY, **kw.pop('params', {})})
+    return syn.make_synthetic(str(out), params, **kw)
+
+
+def test_make_synthetic_layout_determinism_balance(tmp_path):
+    a, b, c = tmp_path / 'a', tmp_path / 'b', tmp_path / 'c'
+    generated, n, _ = _make(a, workers=2)
+    assert generated and n == 8 * 4
+    _make(b, workers=1)
+    _make(c, params=dict(seed=1), workers=1)
+    names = ['train.txt', 'val.txt', 'unlabelled.txt', 'classes.txt']
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+    assert (a / 'classes.txt').read_text().split() == list(syn.CLASSES)
+    rel = 'rotate_cw/train_0001.mp4'
+    assert np.array_equal(_decode(str(a / 'videos' / rel)),
+                          _decode(str(b / 'videos' / rel)))
+    assert not np.array_equal(_decode(str(a / 'videos' / rel)),
+                              _decode(str(c / 'videos' / rel)))
+
+    train, val = read_list(str(a / 'train.txt')), read_list(str(a / 'val.txt'))
+    unl = read_list(str(a / 'unlabelled.txt'))
+    assert sorted(lab for _, lab in train) == sorted(list(range(8)) * 2)
+    assert sorted(lab for _, lab in val) == list(range(8))
+    assert {lab for _, lab in unl} == {-1} and len(unl) == 8
+    paths = [p for p, _ in train + val + unl]
+    assert len(set(paths)) == len(paths)  # disjoint
+    for p, lab in train + val:
+        assert p.split('/')[0] == syn.CLASSES[lab]
+    assert all(osp.isfile(a / 'videos' / p) for p in paths)
+    assert sum(len(f) for _, _, f in os.walk(a / 'videos')) == 32
+    with av.open(str(a / 'videos' / paths[0])) as cont:
+        s = cont.streams.video[0]
+        assert s.codec_context.name == 'mpeg4' and s.frames == 24
+        assert (s.width, s.height) == (64, 48)
+    manifest = json.loads((a / 'manifest.json').read_text())
+    assert manifest['complete'] and manifest['num_videos'] == 32
+
+
+def test_idempotent_resume_and_conflicts(tmp_path):
+    out = tmp_path / 'syn'
+    params = syn.synthetic_params(**TINY)
+    plan = syn.plan_synthetic(str(out), params)
+    # Interrupted after 5 clips: the next run writes only the rest.
+    list(itertools.islice(syn.run_synthetic(plan), 5))
+    assert not syn.check_complete(str(out), params)
+    plan = syn.plan_synthetic(str(out), params)
+    assert len(plan.todo) == 32 - 5 and not plan.complete
+    generated, n, _ = syn.make_synthetic(str(out), params)
+    assert generated and n == 27
+    assert syn.check_complete(str(out), params)
+
+    generated, n, seconds = syn.make_synthetic(str(out), params)
+    assert (generated, n) == (False, 0) and seconds < 1
+
+    other = syn.synthetic_params(**{**TINY, 'frames': 12})
+    with pytest.raises(syn.SyntheticError, match='other parameters'):
+        syn.make_synthetic(str(out), other)
+    generated, n, _ = syn.make_synthetic(str(out), other, overwrite=True)
+    assert generated and n == 32
+    assert syn.check_complete(str(out), other)
+    # A deleted clip makes the set incomplete again.
+    os.remove(out / 'videos' / 'zoom_in' / 'val_0000.mp4')
+    assert syn.make_synthetic(str(out), other)[1] == 1
+
+    foreign = tmp_path / 'foreign'
+    (foreign / 'videos').mkdir(parents=True)
+    (foreign / 'videos' / 'mine.mp4').write_bytes(b'')
+    with pytest.raises(syn.SyntheticError, match='did not write'):
+        syn.make_synthetic(str(foreign), params)
