@@ -27,8 +27,9 @@ container's timestamps). Reference frames are the I/P frames (picture
 types), or for H.264 the frames whose NAL header says so (``nal_ref_idc``),
 which covers B-pyramids (B-frames referenced by other B-frames). H.264 can
 pick among several past references per block; side data does not say which,
-so the nearest one is assumed. A sampled frame that is an I-frame (virtual GOPs) has zero
-motion and, in raw mode, the residual against its past reference.
+so the nearest one is assumed. A sampled frame that is an I-frame (virtual
+GOPs) has zero motion and, in raw mode, the residual against its past
+reference.
 """
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
@@ -51,6 +52,9 @@ STREAMS = ('iframes', 'motion_vectors', 'residuals')
 _PICT = {1: 'I', 2: 'P', 3: 'B', 4: 'S', 5: 'I', 6: 'P', 7: 'B'}
 # Anchors kept for reference look-ups (B-pyramids need a handful).
 _MAX_ANCHORS = 8
+# Frames a B-frame may wait for its future reference before it is processed
+# without one (a stream that never sends it must not stall the reader).
+_MAX_WAIT = 16
 
 
 @dataclass
@@ -146,8 +150,8 @@ class _ClipReader:
         self.back: Dict[int, np.ndarray] = {}
         self.anchors: List[_Frame] = []
         self.queue: List[_Frame] = []
-        self.motion_frames = 0
         self.frames_with_mv = 0
+
     # -- references -------------------------------------------------------
     def _decoded_before(self, a: int, b: int) -> bool:
         order = self.index.decode_order
@@ -204,7 +208,8 @@ class _ClipReader:
             future = None
             if f.ptype == 'B':
                 future = self._future(f)
-                if future is None and not final:
+                if future is None and not final and (
+                        self.queue[-1].idx - f.idx <= _MAX_WAIT):
                     return
             self.queue.pop(0)
             self._process(f, self._past(f), future)
@@ -226,12 +231,12 @@ class _ClipReader:
         FFmpeg's MPEG-4 Part 2 decoder exports all-zero vectors for B-frames
         (it keeps B-frame vectors outside the tables it exports). For such a
         B-frame we use the next P-frame's field, like MPEG-4's direct mode
-        (co-located vectors scaled by temporal distance), and return block
-        motion None with the field so that raw prediction uses that field.
+        (co-located vectors scaled by temporal distance), and return
+        ``'direct'`` instead of block motion so that raw prediction
+        bi-predicts along that field.
         """
         motion = self._motion(f)
         if f.ptype != 'I':
-            self.motion_frames += 1
             self.frames_with_mv += motion is not None
         if motion is None:
             return np.zeros(self.shape + (2, ), np.float32), None

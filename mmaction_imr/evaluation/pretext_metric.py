@@ -22,13 +22,15 @@ class PretextAccuracy(BaseMetric):
 
     Reports (all in [0, 1], over every clip and view):
 
-    - ``pmsp/s{s}_t{t}``: accuracy of level (s, t), mean over its ``t``
-      temporal positions. Chance (uniform guess) is ``1 / s**2``: 0.25,
-      0.111, 0.0625; the majority label 0 of still windows can score more.
-    - ``pmsp/mean``: mean of the level accuracies (each level weighs the
-      same, whatever its number of positions).
+    - ``pmsp/acc_mean``: mean of the level accuracies (each level weighs
+      the same, whatever its number of positions). The first key, so
+      ``save_best='auto'`` keeps the best PMSP checkpoint (CTP-only models:
+      ``ctp/acc``).
     - ``ctp/acc``: CTP accuracy; chance ``1 / len(ctp_types)`` (0.25; 0.5
       for CTP(Binary)).
+    - ``pmsp/acc_s{s}_t{t}``: accuracy of level (s, t), mean over its ``t``
+      temporal positions. Chance (uniform guess) is ``1 / s**2``: 0.25,
+      0.111, 0.0625; the majority label 0 of still windows can score more.
 
     Args:
         spatial (Sequence[int]): the PMSP head's grid sizes. Defaults to
@@ -69,19 +71,24 @@ class PretextAccuracy(BaseMetric):
             self.results.append(result)
 
     def compute_metrics(self, results: List[Dict]) -> Dict[str, float]:
+        # Summary first: CheckpointHook(save_best='auto') ranks by the first
+        # key, and every key contains 'acc' so mmengine infers 'greater'.
         metrics = OrderedDict()
+        levels = OrderedDict()
         pmsp = [r['pmsp'] for r in results if 'pmsp' in r]
         if pmsp:
             per_col = np.concatenate(pmsp).mean(0)  # [L]
             level_acc = OrderedDict()
             for lv, acc in zip(self.levels, per_col):
                 level_acc.setdefault((lv.s, lv.t), []).append(acc)
-            # report in (s, t) order: s2_t1, s2_t3, ..., s4_t5
-            for s, t in sorted(level_acc):
-                metrics[f'pmsp/s{s}_t{t}'] = float(np.mean(level_acc[s, t]))
-            metrics['pmsp/mean'] = float(
+            metrics['pmsp/acc_mean'] = float(
                 np.mean([np.mean(v) for v in level_acc.values()]))
+            # levels in (s, t) order: s2_t1, s2_t3, ..., s4_t5
+            for s, t in sorted(level_acc):
+                levels[f'pmsp/acc_s{s}_t{t}'] = float(np.mean(level_acc[s,
+                                                                        t]))
         ctp = [r['ctp'] for r in results if 'ctp' in r]
         if ctp:
             metrics['ctp/acc'] = float(np.concatenate(ctp).mean())
+        metrics.update(levels)
         return metrics

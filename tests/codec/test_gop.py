@@ -52,6 +52,9 @@ def test_virtual_gops_with_b_frames(synth):
     assert index.gop_starts.tolist() == [0, 10, 20]
     assert index.keyframes.tolist() == [0]
     assert sorted(index.decode_order.tolist()) == list(range(30))
+    # nal_ref_idc from the H.264 NAL headers: I/P are references, the
+    # non-reference B-frames are not (B-pyramid references are).
+    assert index.is_reference[0] and 0 < index.is_reference.sum() < 30
     auto = index_gops(path, 'auto')
     assert auto.virtual_gop == AUTO_GOP
     # The 6-frame tail is a short last GOP (only 1-frame GOPs are merged).

@@ -143,6 +143,16 @@ def test_seek_matches_decoding_from_start(synth, codec):
         np.testing.assert_array_equal(a.residuals, b.residuals)
 
 
+def test_bad_timestamps_fall_back_to_counting(synth):
+    path, _, _ = synth('mpeg4', n=40)
+    index = index_gops(path)
+    wrong = dataclasses.replace(index, frame_pts=index.frame_pts + 1)
+    a = read_clip(path, [0, 2], index=index)
+    b = read_clip(path, [0, 2], index=wrong)  # pts not found: decode again
+    np.testing.assert_array_equal(a.motion_vectors, b.motion_vectors)
+    np.testing.assert_array_equal(a.residuals, b.residuals)
+
+
 def test_bad_arguments(synth):
     path, _, _ = synth('mpeg4', n=30)
     index = index_gops(path)
@@ -179,3 +189,15 @@ def test_real_videos(testdata_dir, name, gops):
     if name.endswith('.avi'):  # one I-frame, B-frames: virtual GOPs
         assert index.virtual_gop == 12 and 'B' in clip.pict_types
         assert clip.pict_types[0] != 'I' or gops[0] == 0
+
+
+def test_keyframe_inside_virtual_gop(testdata_dir):
+    # Frame 230 of this clip is an I-frame; with virtual GOPs of 12 it is
+    # the first sampled "P-frame" of GOP 19 (frames 228..239): zero motion,
+    # residual = difference to its past reference.
+    path = f'{testdata_dir}/h264_340x256_kinetics_armwrestling.mp4'
+    index = index_gops(path, 12)
+    clip = read_clip(path, [19], index=index)
+    assert clip.frame_inds[1] == 230 and clip.pict_types[1] == 'I'
+    assert not clip.motion_vectors[0].any()
+    assert np.abs(clip.motion_vectors[1]).mean() > 0

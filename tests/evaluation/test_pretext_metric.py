@@ -29,12 +29,14 @@ def test_known_answers():
             wrong[k] = 1
     metric.process(None, [sample(gt, gt, 1, 1), sample(wrong, gt, 2, 3)])
     res = metric.compute_metrics(metric.results)
-    assert res['pmsp/s2_t1'] == 1.0
-    assert res['pmsp/s2_t5'] == pytest.approx(0.9)  # (1 + 4/5) / 2
-    assert res['pmsp/s4_t3'] == 0.5 and res['pmsp/s3_t5'] == 1.0
-    assert len([k for k in res if k.startswith('pmsp/s')]) == 9
+    assert res['pmsp/acc_s2_t1'] == 1.0
+    assert res['pmsp/acc_s2_t5'] == pytest.approx(0.9)  # (1 + 4/5) / 2
+    assert res['pmsp/acc_s4_t3'] == 0.5 and res['pmsp/acc_s3_t5'] == 1.0
+    assert len([k for k in res if k.startswith('pmsp/acc_s')]) == 9
     want_mean = np.mean([1, 1, 0.9, 1, 1, 1, .5, .5, .5])
-    assert res['pmsp/mean'] == pytest.approx(want_mean)
+    assert res['pmsp/acc_mean'] == pytest.approx(want_mean)
+    # summary keys first (save_best='auto' uses the first key)
+    assert list(res)[:2] == ['pmsp/acc_mean', 'ctp/acc']
     assert res['ctp/acc'] == 0.5
 
 

@@ -128,7 +128,7 @@ def test_val_step_with_metric(model):
     out = model.val_step(batch(n=2))
     metric.process(None, [ds.to_dict() for ds in out])
     res = metric.compute_metrics(metric.results)
-    assert 'pmsp/s2_t1' in res and 'ctp/acc' in res
+    assert 'pmsp/acc_s2_t1' in res and 'ctp/acc' in res
     model.train()
 
 

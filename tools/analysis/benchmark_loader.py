@@ -23,9 +23,8 @@ from mmaction_imr.codec.benchmark import benchmark_video  # noqa: E402
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description='Per-clip time of the compressed-video loader (one '
-        'clip: I-frames + MVs + residuals) vs one bare PyAV decode pass over '
-        'the same frames converting all to RGB.')
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('videos', nargs='+', metavar='VIDEO')
     parser.add_argument('--repeats', type=int, default=5,
                         help='timed runs per video (median), default 5')

@@ -42,9 +42,8 @@ from mmaction_imr.visualization import (flow_to_image,  # noqa: E402
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description='Save the I-frames, motion vectors and residuals the '
-        'loader produces for VIDEO (centre clip) to an .npz, optionally '
-        'with one PNG per P-frame (I-frame | MV flow colours | residual).')
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('video', help='input video file')
     parser.add_argument('--out', required=True, help='output .npz path')
     parser.add_argument('--gops', type=int, default=5,

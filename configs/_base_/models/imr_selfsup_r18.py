@@ -7,7 +7,8 @@
 #   CTP(Binary):  model = dict(ctp_types=('aligned', 'random'),
 #                              ctp_head=dict(num_classes=2))
 # Evaluate the pretext tasks with
-#   val_evaluator = dict(type='PretextAccuracy')  # pmsp/s2_t1.., ctp/acc
+#   val_evaluator = dict(type='PretextAccuracy')  # pmsp/acc_mean, ctp/acc,
+#   pmsp/acc_s2_t1 .. pmsp/acc_s4_t5 (save_best='auto' uses pmsp/acc_mean)
 # After pretraining: tools/convert_pretrained.py keeps the backbone only.
 _base_ = ['./imr_preprocessor.py']
 model = dict(
