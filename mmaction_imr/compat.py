@@ -25,7 +25,10 @@ Shims:
    ``MMACTION_IMR_TRUSTED_CHECKPOINTS`` (``os.pathsep``-separated files or
    folders). Anything else is refused with an error that names these options.
 3. ``mmcv.ops`` does not exist in mmcv-lite: nothing to shim, the package
-   simply never imports it (``tests/test_compat.py`` checks that).
+   simply never imports it (``tests/test_compat.py`` checks that). But
+   mmcv-lite warns about it on every import of ``mmcv.cnn`` (which mmaction2
+   imports): "Fail to import ``MultiScaleDeformableAttention``". We never use
+   that op, so exactly that warning is silenced (``_shim_mmcv_ops_warning``).
 """
 import os
 import os.path as osp
@@ -45,6 +48,15 @@ TRUST_ENV = 'MMACTION_IMR_TRUSTED_CHECKPOINTS'
 _DRN_MODULES = ('mmaction.models.localizers.drn',
                 'mmaction.models.localizers.drn.drn')
 _trusted: List[str] = []
+
+
+# ------------------------------------------------------- mmcv-lite warning
+def _shim_mmcv_ops_warning() -> None:
+    import warnings
+    warnings.filterwarnings(
+        'ignore',
+        message='Fail to import ``MultiScaleDeformableAttention``',
+        category=UserWarning)
 
 
 # --------------------------------------------------------------------- drn
@@ -154,6 +166,7 @@ def apply_shims() -> None:
     global _applied
     if _applied:
         return
+    _shim_mmcv_ops_warning()
     _shim_drn()
     _shim_torch_load()
     _applied = True

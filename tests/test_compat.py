@@ -123,3 +123,21 @@ def test_package_never_imports_mmcv_ops():
         and p.name != 'compat.py'
     ]
     assert offenders == []
+
+
+def _import_warnings(code):
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, '-W', 'default', '-c', code],
+                         capture_output=True, text=True, check=True)
+    return out.stderr
+
+
+def test_upstream_still_warns_about_missing_ops():
+    assert 'MultiScaleDeformableAttention' in _import_warnings(
+        'import mmcv.cnn.bricks.transformer')
+
+
+def test_plugin_import_silences_only_that_warning():
+    err = _import_warnings('import mmaction_imr, mmaction.models')
+    assert 'MultiScaleDeformableAttention' not in err

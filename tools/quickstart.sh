@@ -45,7 +45,7 @@ run_and_test "$SUP_CFG" work_dirs/quickstart_imr
 
 if [ "$SELFSUP" = 1 ]; then
     PRE_CFG=$TOY/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
-    FT_CFG=$TOY/imr_r18-tiny-pmsp-ctp-ft_1xb16-5gop-toy_synthetic-compressed.py
+    FT_CFG=$TOY/imr_r18-tiny-pmsp-ctp-ft_1xb8-5gop-toy_synthetic-compressed.py
     echo "[quickstart] self-supervised pretraining $PRE_CFG"
     if [ ! -f work_dirs/quickstart_pretrain/.done ]; then
         "$PY" tools/train.py "$PRE_CFG" --work-dir work_dirs/quickstart_pretrain --seed 0

@@ -49,9 +49,10 @@ train_pipeline = [
          auto_remap=False, transforms=[dict(type='PackActionInputs')])
 ]
 test_pipeline = [
-    dict(type='CompressedVideoInit'),
+    dict(type='CompressedVideoInit', on_error='raise'),
     dict(type='SampleGOPs', clip_len=5, num_clips=1, test_mode=True),
-    dict(type='CompressedVideoDecode', kappa=5, streams=mv_only),
+    dict(type='CompressedVideoDecode', kappa=5, streams=mv_only,
+         on_error='raise'),
     dict(type='CompressedResize', scale=(-1, 256)),
     dict(type='CompressedThreeCrop', crop_size=224),
     dict(type='FormatCompressedShape'),

@@ -273,9 +273,9 @@ def index_gops(filename: str,
             r is not None for r in refs) else None)
     else:
         frame_pts = decode_order = is_reference = None
-        # Without timestamps assume decode order == display order for the
-        # keyframes (true for I-frames: they are never reordered backwards
-        # past the B-frames of the previous GOP by more than a few frames).
+        # Without trusted timestamps use the keyframes' decode positions. With
+        # B-frames these can be a few frames after the display positions, one
+        # reason why 'auto' picks virtual GOPs for such files.
         keyframes = np.flatnonzero(keys).astype(np.int64)
     if len(keyframes) == 0 or keyframes[0] != 0:
         # Streams that do not start on a keyframe: decode from the start.

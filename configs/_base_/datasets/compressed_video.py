@@ -2,6 +2,8 @@
 # GOPs, 5 I-frames + 25 P-frames (kappa=5), short side 256, random 224 crop
 # with scale jitter [.975, .9, .85], horizontal flip; test: 3 equidistant
 # 224 crops, softmax scores averaged by the head.
+# Training skips (and counts, in the log) a video that cannot be decoded;
+# validation and testing stop on it with the file name and the reason.
 streams = ('imgs', 'motion_vectors', 'residuals')
 train_pipeline = [
     dict(type='CompressedVideoInit'),
@@ -20,18 +22,22 @@ train_pipeline = [
     dict(type='PackActionInputs', collect_keys=streams)
 ]
 val_pipeline = [
-    dict(type='CompressedVideoInit'),
+    dict(type='CompressedVideoInit', on_error='raise'),
     dict(type='SampleGOPs', clip_len=5, num_clips=1, test_mode=True),
-    dict(type='CompressedVideoDecode', kappa=5, streams=streams),
+    dict(
+        type='CompressedVideoDecode', kappa=5, streams=streams,
+        on_error='raise'),
     dict(type='CompressedResize', scale=(-1, 256)),
     dict(type='CompressedCenterCrop', crop_size=224),
     dict(type='FormatCompressedShape'),
     dict(type='PackActionInputs', collect_keys=streams)
 ]
 test_pipeline = [
-    dict(type='CompressedVideoInit'),
+    dict(type='CompressedVideoInit', on_error='raise'),
     dict(type='SampleGOPs', clip_len=5, num_clips=1, test_mode=True),
-    dict(type='CompressedVideoDecode', kappa=5, streams=streams),
+    dict(
+        type='CompressedVideoDecode', kappa=5, streams=streams,
+        on_error='raise'),
     dict(type='CompressedResize', scale=(-1, 256)),
     dict(type='CompressedThreeCrop', crop_size=224),
     dict(type='FormatCompressedShape'),

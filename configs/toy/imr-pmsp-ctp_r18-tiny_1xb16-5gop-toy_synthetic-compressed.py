@@ -1,0 +1,53 @@
+# Toy self-supervised pretraining: PMSP + CTP on the synthetic data set,
+# without its labels (unlabelled.txt plus the train clips), the toy network
+# of imr_r18-tiny_*. Validation reports pretext accuracy on the held-out
+# val clips (chance: 1/s^2 per PMSP level, 1/4 for CTP). Then
+#   python tools/convert_pretrained.py work_dirs/<run>/epoch_N.pth \
+#       backbone.pth --trust-checkpoint
+# and fine-tune with imr_r18-tiny-pmsp-ctp-ft_*.py (load_from=backbone.pth).
+# The model is that of configs/_base_/models/imr_selfsup_r18.py, narrowed.
+_base_ = ['./imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py']
+
+out_channels = (128, 32, 32)
+model = dict(
+    _delete_=True,
+    type='IMRSelfSup',
+    backbone=dict(
+        type='IMRResNet3d', depth=18, base_channels=16, channel_ratio=4,
+        kappa=5),
+    pmsp_head=dict(
+        type='PMSPHead', in_channels=out_channels, hidden_channels=64),
+    ctp_head=dict(
+        type='CTPHead', in_channels=out_channels, hidden_channels=64),
+    ctp_types=('aligned', 'random', 'shuffle', 'shift'),
+    ctp_loss_weight=1.0,
+    data_preprocessor={{_base_.data_preprocessor}})
+
+# Pretext labels come from the clip itself: no label map for the flip.
+streams = ('imgs', 'motion_vectors', 'residuals')
+train_pipeline = [
+    dict(type='CompressedVideoInit'),
+    dict(type='SampleGOPs', clip_len=5, num_clips=1),
+    dict(type='CompressedVideoDecode', kappa=5, streams=streams),
+    dict(type='CompressedResize', scale=(-1, 64)),
+    dict(type='CompressedMultiScaleCrop', input_size=56,
+         scales=(1, .975, .9, .85), random_crop=True, max_wh_scale_gap=1),
+    dict(type='CompressedResize', scale=(56, 56), keep_ratio=False),
+    dict(type='CompressedFlip', flip_ratio=0.5),
+    dict(type='FormatCompressedShape'),
+    dict(type='PackActionInputs', collect_keys=streams)
+]
+data_root = 'data/synthetic/videos'
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='ConcatDataset',
+        datasets=[
+            dict(type='VideoDataset', ann_file='data/synthetic/unlabelled.txt',
+                 data_prefix=dict(video=data_root), pipeline=train_pipeline),
+            dict(type='VideoDataset', ann_file='data/synthetic/train.txt',
+                 data_prefix=dict(video=data_root), pipeline=train_pipeline)
+        ]))
+val_evaluator = dict(_delete_=True, type='PretextAccuracy')
+test_dataloader = {{_base_.val_dataloader}}
+test_evaluator = val_evaluator
