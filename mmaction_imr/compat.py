@@ -24,7 +24,15 @@ Shims:
    ``--trust-checkpoint``, or a path listed in the environment variable
    ``MMACTION_IMR_TRUSTED_CHECKPOINTS`` (``os.pathsep``-separated files or
    folders). Anything else is refused with an error that names these options.
-3. ``mmcv.ops`` does not exist in mmcv-lite: nothing to shim, the package
+3. ``torch.cuda.set_device``: mmengine 0.10.7's pytorch launcher
+   (``mmengine.dist.utils._init_dist_pytorch``) calls it unconditionally, so
+   ``tools/dist_train.sh`` dies on a machine without GPUs. Without CUDA we
+   initialise the process group alone (gloo, see
+   :func:`mmaction_imr.engine.cli.finish_config`); with CUDA, mmengine's own
+   function runs unchanged. Likewise its Runner always passes
+   ``device_ids=[LOCAL_RANK]`` to ``MMDistributedDataParallel``, which torch
+   rejects for CPU modules: without CUDA the shim drops ``device_ids``.
+4. ``mmcv.ops`` does not exist in mmcv-lite: nothing to shim, the package
    simply never imports it (``tests/test_compat.py`` checks that). But
    mmcv-lite warns about it on every import of ``mmcv.cnn`` (which mmaction2
    imports): "Fail to import ``MultiScaleDeformableAttention``". We never use
@@ -57,6 +65,34 @@ def _shim_mmcv_ops_warning() -> None:
         'ignore',
         message='Fail to import ``MultiScaleDeformableAttention``',
         category=UserWarning)
+
+
+# ------------------------------------------------------ CPU distributed
+def _shim_cpu_dist() -> None:
+    from mmengine.dist import utils as dist_utils
+    upstream = dist_utils._init_dist_pytorch
+    if getattr(upstream, '_imr_shim', False):
+        return
+
+    def _init_dist_pytorch(backend, init_backend='torch', **kwargs):
+        if torch.cuda.is_available() or init_backend != 'torch':
+            return upstream(backend, init_backend=init_backend, **kwargs)
+        torch.distributed.init_process_group(backend=backend, **kwargs)
+
+    _init_dist_pytorch._imr_shim = True
+    _init_dist_pytorch.upstream = upstream
+    dist_utils._init_dist_pytorch = _init_dist_pytorch
+
+    from mmengine.model import MMDistributedDataParallel as DDP
+    ddp_init = DDP.__init__
+
+    def __init__(self, module, detect_anomalous_params=False, **kwargs):
+        if not torch.cuda.is_available():
+            kwargs.pop('device_ids', None)
+        ddp_init(self, module, detect_anomalous_params, **kwargs)
+
+    __init__.upstream = ddp_init
+    DDP.__init__ = __init__
 
 
 # --------------------------------------------------------------------- drn
@@ -169,4 +205,5 @@ def apply_shims() -> None:
     _shim_mmcv_ops_warning()
     _shim_drn()
     _shim_torch_load()
+    _shim_cpu_dist()
     _applied = True

@@ -141,3 +141,60 @@ def test_upstream_still_warns_about_missing_ops():
 def test_plugin_import_silences_only_that_warning():
     err = _import_warnings('import mmaction_imr, mmaction.models')
     assert 'MultiScaleDeformableAttention' not in err
+
+
+# ------------------------------------------------------ CPU distributed
+@pytest.mark.skipif(
+    __import__('torch').cuda.is_available(), reason='needs a CPU-only torch')
+def test_upstream_pytorch_launcher_still_needs_cuda(monkeypatch):
+    from mmengine.dist import utils as dist_utils
+    upstream = dist_utils._init_dist_pytorch.upstream
+    monkeypatch.setenv('RANK', '0')
+    monkeypatch.setenv('LOCAL_RANK', '0')
+    with pytest.raises((RuntimeError, AssertionError, AttributeError)):
+        upstream('gloo')  # fails in torch.cuda.set_device
+
+
+def test_pytorch_launcher_works_on_cpu(monkeypatch):
+    import torch.distributed as dist
+    from mmengine.dist import utils as dist_utils
+    monkeypatch.setenv('RANK', '0')
+    monkeypatch.setenv('LOCAL_RANK', '0')
+    monkeypatch.setenv('WORLD_SIZE', '1')
+    monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
+    monkeypatch.setenv('MASTER_PORT', '29533')
+    dist_utils._init_dist_pytorch('gloo')
+    try:
+        assert dist.is_initialized() and dist.get_world_size() == 1
+    finally:
+        dist.destroy_process_group()
+
+
+def test_upstream_runner_still_passes_device_ids():
+    import inspect
+
+    from mmengine.runner import Runner
+    assert "device_ids=[int(os.environ['LOCAL_RANK'])]" in inspect.getsource(
+        Runner.wrap_model)
+
+
+def test_ddp_on_cpu_without_device_ids(monkeypatch):
+    import torch.distributed as dist
+    from mmengine.model import BaseModel, MMDistributedDataParallel
+    monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
+    monkeypatch.setenv('MASTER_PORT', '29534')
+    dist.init_process_group('gloo', rank=0, world_size=1)
+    try:
+        class Tiny(BaseModel):
+            def __init__(self):
+                super().__init__()
+                self.fc = torch.nn.Linear(2, 2)
+
+            def forward(self, x, mode='tensor'):
+                return self.fc(x)
+
+        ddp = MMDistributedDataParallel(
+            module=Tiny(), device_ids=[0], broadcast_buffers=False)
+        assert ddp.device_ids is None
+    finally:
+        dist.destroy_process_group()

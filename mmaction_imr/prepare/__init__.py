@@ -8,6 +8,7 @@ from .filelist import (VIDEO_EXTENSIONS, FileListError, format_line,
                        read_classes, read_list, resolve_split,
                        scan_class_folders, split_per_class, write_classes,
                        write_list, write_split_lists)
+from .fileutil import parallel_imap, partial_path, remove_stale_partials
 from .reencode import (ReencodeError, check_encoded, count_frames,
                        inspect_encoded, parse_size, plan_reencode,
                        reencode_tree, reencode_video, run_reencode)
@@ -21,7 +22,8 @@ __all__ = [
     'VIDEO_EXTENSIONS', 'FileListError', 'format_line', 'write_list',
     'read_list', 'write_classes', 'read_classes', 'scan_class_folders',
     'split_per_class', 'parse_ucf101_splits', 'parse_hmdb51_splits',
-    'resolve_split', 'write_split_lists', 'ReencodeError', 'parse_size',
+    'resolve_split', 'write_split_lists', 'partial_path',
+    'remove_stale_partials', 'parallel_imap', 'ReencodeError', 'parse_size',
     'count_frames', 'inspect_encoded', 'check_encoded', 'reencode_video',
     'plan_reencode', 'run_reencode', 'reencode_tree', 'CLASSES', 'Clip',
     'SyntheticError', 'render_clip', 'synthetic_params', 'check_complete',

@@ -21,12 +21,10 @@ The run is resumable and safe to interrupt:
 Pure PyAV/numpy (no mmengine).
 """
 import json
-import multiprocessing as mp
 import os
 import os.path as osp
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -34,6 +32,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import av
 
 from .filelist import VIDEO_EXTENSIONS
+from .fileutil import parallel_imap, partial_path, remove_stale_partials
 from .writer import PAPER_SPEC, EncodeSpec, VideoWriter
 
 __all__ = [
@@ -51,7 +50,6 @@ OUTPUT_EXTENSIONS = ('mp4', 'mkv', 'avi', 'mov')
 #: Scaler for the resize; bicubic is the ffmpeg CLI's default (CoViAR
 #: re-encodes with the ffmpeg CLI).
 INTERPOLATION = 'BICUBIC'
-_PARTIAL = re.compile(r'^\..+\.partial-(\d+)\.\w+$')
 
 
 class ReencodeError(Exception):
@@ -232,11 +230,6 @@ def _source_fps(stream) -> Fraction:
     return Fraction(30)
 
 
-def _partial_path(dst: str) -> str:
-    d, name = osp.split(dst)
-    return osp.join(d, f'.{name}.partial-{os.getpid()}{osp.splitext(name)[1]}')
-
-
 def _decode_tolerant(container, stream, damaged: List[int]):
     """Decode packet by packet, skipping the ones FFmpeg rejects.
 
@@ -281,7 +274,7 @@ def reencode_video(src: str,
     """
     expected = count_frames(src)
     os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
-    tmp = _partial_path(dst)
+    tmp = partial_path(dst)
     n = 0
     damaged = [0]
     try:
@@ -438,25 +431,6 @@ def _read_manifest(dst_dir: str) -> Dict[str, dict]:
     return records
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _remove_stale_partials(dst_dir: str) -> None:
-    # Left by a killed run; their names can never be taken for outputs.
-    for dirpath, _, filenames in os.walk(dst_dir):
-        for name in filenames:
-            m = _PARTIAL.match(name)
-            if m and not _pid_alive(int(m.group(1))):
-                os.remove(osp.join(dirpath, name))
-
-
 def _inside(path: str, root: str) -> bool:
     path, root = osp.realpath(path), osp.realpath(root)
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
@@ -509,7 +483,7 @@ def plan_reencode(src_dir: str,
     params = _params(spec, size, ext)
     records = _read_manifest(dst_dir)
     if osp.isdir(dst_dir):
-        _remove_stale_partials(dst_dir)
+        remove_stale_partials(dst_dir)
     sources = find_videos(src_dir, exts, exclude)
     real_sources = {osp.realpath(osp.join(src_dir, r)) for r in sources}
     taken: Dict[str, str] = {}
@@ -583,11 +557,8 @@ def _run_job(job: ReencodeJob, spec: EncodeSpec,
                           time.perf_counter() - t0, record)
 
 
-def _pool_context():
-    # fork: workers start at once, without re-importing the parent's
-    # modules (spawn would pay the import of torch/mmaction again).
-    methods = mp.get_all_start_methods()
-    return mp.get_context('fork' if 'fork' in methods else None)
+def _run_job_star(args: tuple) -> ReencodeResult:
+    return _run_job(*args)
 
 
 def run_reencode(plan: ReencodePlan,
@@ -617,14 +588,8 @@ def run_reencode(plan: ReencodePlan,
                 manifest.flush()
             return result
 
-        if workers <= 1:
-            for a in args:
-                yield record(_run_job(*a))
-            return
-        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as ex:
-            futures = [ex.submit(_run_job, *a) for a in args]
-            for future in as_completed(futures):
-                yield record(future.result())
+        for result in parallel_imap(_run_job_star, args, workers):
+            yield record(result)
 
 
 def reencode_tree(src_dir: str,

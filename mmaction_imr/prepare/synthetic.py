@@ -51,12 +51,10 @@ Pure numpy/OpenCV/PyAV (no mmengine).
 """
 import json
 import math
-import multiprocessing as mp
 import os
 import os.path as osp
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -64,6 +62,7 @@ import cv2
 import numpy as np
 
 from .filelist import write_classes, write_list
+from .fileutil import parallel_imap, partial_path, remove_stale_partials
 from .writer import EncodeSpec, write_video
 
 __all__ = [
@@ -504,6 +503,8 @@ def plan_synthetic(out_dir: str, params: dict,
             if osp.isfile(osp.join(out_dir, name)):
                 os.remove(osp.join(out_dir, name))
     os.makedirs(out_dir, exist_ok=True)
+    if osp.isdir(videos):
+        remove_stale_partials(videos)  # left by a killed run
     _write_manifest(out_dir, dict(params=params, complete=False))
     # Clips already written by an interrupted run of the same parameters
     # are kept: each is complete (atomic rename) and deterministic.
@@ -523,8 +524,7 @@ def _write_one(args) -> str:
                                           index))
     clip = render_clip(rng, label, tuple(params['size']), params['frames'],
                        params['gop'])
-    tmp = osp.join(osp.dirname(path), f'.{osp.basename(path)}.partial-'
-                   f'{os.getpid()}.mp4')
+    tmp = partial_path(path)
     try:
         write_video(tmp, clip.frames, params['fps'],
                     EncodeSpec(gop_size=params['gop']))
@@ -547,17 +547,7 @@ def run_synthetic(plan: SyntheticPlan, workers: int = 1) -> Iterator[str]:
     does.
     """
     args = [(plan.out_dir, plan.params, v) for v in plan.todo]
-    if workers <= 1 or len(args) <= 1:
-        for a in args:
-            yield _write_one(a)
-        return
-    methods = mp.get_all_start_methods()
-    # fork: workers start at once, without re-importing the parent's
-    # modules.
-    ctx = mp.get_context('fork' if 'fork' in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=ctx,
-                             initializer=_worker_init) as ex:
-        yield from ex.map(_write_one, args, chunksize=4)
+    yield from parallel_imap(_write_one, args, workers, _worker_init)
 
 
 def finish_synthetic(plan: SyntheticPlan) -> None:
