@@ -29,7 +29,7 @@ model = dict(
     data_preprocessor=dict(
         type='ActionDataPreprocessor',
         mean=[0., 0.],
-        std=[2.96, 2.96],
+        std=[2.72, 2.72],
         format_shape='NCTHW'))
 
 mv_only = ('motion_vectors', )

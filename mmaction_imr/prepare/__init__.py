@@ -4,8 +4,9 @@ Pure python/numpy/PyAV/OpenCV (no mmengine, no mmaction): the CLIs under
 ``tools/data/`` are thin wrappers around these modules.
 """
 from .filelist import (VIDEO_EXTENSIONS, FileListError, format_line,
-                       parse_hmdb51_splits, parse_ucf101_splits,
-                       read_classes, read_list, resolve_split,
+                       index_videos, parse_hmdb51_splits,
+                       parse_ucf101_splits, read_classes, read_list,
+                       resolve_split,
                        scan_class_folders, split_per_class, write_classes,
                        write_list, write_split_lists)
 from .fileutil import parallel_imap, partial_path, remove_stale_partials
@@ -22,7 +23,7 @@ __all__ = [
     'VIDEO_EXTENSIONS', 'FileListError', 'format_line', 'write_list',
     'read_list', 'write_classes', 'read_classes', 'scan_class_folders',
     'split_per_class', 'parse_ucf101_splits', 'parse_hmdb51_splits',
-    'resolve_split', 'write_split_lists', 'partial_path',
+    'index_videos', 'resolve_split', 'write_split_lists', 'partial_path',
     'remove_stale_partials', 'parallel_imap', 'ReencodeError', 'parse_size',
     'count_frames', 'inspect_encoded', 'check_encoded', 'reencode_video',
     'plan_reencode', 'run_reencode', 'reencode_tree', 'CLASSES', 'Clip',

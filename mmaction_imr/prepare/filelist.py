@@ -29,7 +29,7 @@ __all__ = [
     'VIDEO_EXTENSIONS', 'FileListError', 'Item', 'format_line', 'write_list',
     'read_list', 'write_classes', 'read_classes', 'scan_class_folders',
     'split_per_class', 'parse_ucf101_splits', 'parse_hmdb51_splits',
-    'resolve_split', 'write_split_lists'
+    'index_videos', 'resolve_split', 'write_split_lists'
 ]
 
 #: File name endings taken as videos when scanning a tree (lower case).
@@ -332,9 +332,13 @@ def parse_hmdb51_splits(split_dir: str, splits: Sequence[int] = (1, 2, 3)
     return classes, result
 
 
-def _index_videos(video_root: str,
-                  exts: Sequence[str]) -> Dict[str, List[str]]:
-    """``{'class/stem'.lower(): [relative paths]}`` of the videos on disk."""
+def index_videos(video_root: str,
+                 exts: Sequence[str] = VIDEO_EXTENSIONS
+                 ) -> Dict[str, List[str]]:
+    """``{'class/stem'.lower(): [relative paths]}`` of the videos on disk.
+
+    The key of :func:`resolve_split`'s matching; build it once per tree.
+    """
     index: Dict[str, List[str]] = {}
     for dirpath, dirnames, filenames in os.walk(video_root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith('.'))
@@ -347,12 +351,10 @@ def _index_videos(video_root: str,
 
 
 def resolve_split(entries: Sequence[Item],
-                  video_root: str,
-                  ext: Optional[str] = None,
-                  exts: Sequence[str] = VIDEO_EXTENSIONS,
-                  _index: Optional[Dict[str, List[str]]] = None
+                  index: Dict[str, List[str]],
+                  ext: Optional[str] = None
                   ) -> Tuple[List[Item], List[str]]:
-    """Match split entries with the videos under ``video_root``.
+    """Match split entries with the videos of a tree.
 
     Like mmaction2, an entry matches a file with the same ``class/stem``
     whatever its extension (so lists built from the official ``.avi``
@@ -362,17 +364,16 @@ def resolve_split(entries: Sequence[Item],
 
     Args:
         entries: ``(class/video, label)`` from a parse function.
-        video_root: Folder with ``<class>/<video>`` files.
+        index: :func:`index_videos` of the folder with the
+            ``<class>/<video>`` files.
         ext: If given (e.g. ``'mp4'``), written paths get this extension
             (for lists built before re-encoding) and, when a stem exists
             with several extensions, that one is preferred.
-        exts: File endings taken as videos.
 
     Returns:
         ``(items, missing)``: items with the paths as found on disk (ext
         replaced if asked); ``missing`` = entries with no file.
     """
-    index = _index_videos(video_root, exts) if _index is None else _index
     want = None if ext is None else '.' + ext.lstrip('.').lower()
     items, missing = [], []
     for video, label in entries:
@@ -423,14 +424,13 @@ def write_split_lists(dataset: str,
     """
     if not osp.isdir(video_root):
         raise FileListError(f'{video_root}: not a directory')
-    index = _index_videos(video_root, VIDEO_EXTENSIONS)
+    index = index_videos(video_root)
     files: Dict[str, int] = {}
     missing = set()
     outputs = []
     for i in sorted(splits):
         for subset, entries in zip(('train', 'val'), splits[i]):
-            items, miss = resolve_split(entries, video_root, ext,
-                                        _index=index)
+            items, miss = resolve_split(entries, index, ext)
             if entries and not items:
                 raise FileListError(
                     f'{video_root}: none of the {len(entries)} videos of '

@@ -210,3 +210,23 @@ def test_keep_size_resume(tmp_path):
     s = rc.reencode_tree(src, dst, size=None)
     assert (s.verified, s.failures) == (2, [])
     assert _decode(osp.join(dst, 'a', 'x.mp4'))[2][0][1] == (48, 64)
+
+
+def test_interrupted_run_leaves_nothing_half_done(tmp_path):
+    src, dst = str(tmp_path / 'src'), str(tmp_path / 'dst')
+    _tree(src, n=60)
+    for i in range(4):
+        write_video(osp.join(src, f'z{i}.mp4'), _frames(60, seed=i), 30)
+    plan = rc.plan_reencode(src, dst, size=SIZE)
+    results = rc.run_reencode(plan, workers=2)
+    next(results)
+    results.close()  # what Ctrl-C does: the workers are terminated
+    for dirpath, _, names in os.walk(dst):
+        for name in names:
+            if not name.startswith('.'):  # anything that looks finished
+                path = osp.join(dirpath, name)
+                assert rc.check_encoded(path, PAPER_SPEC, SIZE, 60) is None
+    s = rc.reencode_tree(src, dst, size=SIZE)
+    assert s.failures == [] and s.encoded + s.verified + s.skipped == 6
+    assert sorted(n for n in os.listdir(dst) if n.startswith('.')) == [
+        rc.MANIFEST_NAME]

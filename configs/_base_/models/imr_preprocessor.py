@@ -12,20 +12,24 @@
 #   (u -> -u) keeps the normalised field the flip of itself and the
 #   scale-invariant PMSP labels are unchanged; std = RMS of the dense field.
 # residuals: signed RGB (0..255 units), mean 0, std = RMS.
-# The RMS values were measured on the 4 clips of shared/testdata re-encoded
-# to the paper's format (MPEG-4 part 2, GOP 12, no B-frames, q 1, 340x256),
-# every GOP, kappa=5, raw mode (the decoder's default), pooled:
-#   MV 2.96 px per component (per clip 0.7 .. 5.7), residuals 9.1 per channel
-#   (per clip 3.9 .. 13); see the data-layer readme for the command.
+# The RMS values were measured with
+#   python tools/analysis/stream_stats.py ../shared/testdata \
+#       --paper-format --accumulate
+# on the 4 test clips re-encoded to the paper's format (MPEG-4 part 2,
+# GOP 12, no B-frames, q 1, 340x256), every GOP, kappa=5, raw mode (the
+# decoder's default), pooled over all pixels:
+#   MV 2.72 px per component (per video 0.81 .. 4.50), residuals 9.19 per
+#   channel (per video 4.1 .. 11.1); see docs/transforms.md.
 # With CompressedVideoDecode(accumulate=True) the fields are larger (pooled
-# MV 10.7 px, residuals 19.5): override the two std entries, e.g.
+# MV 10.8 px, residuals 19.6): override the two std entries, e.g.
 #   model = dict(data_preprocessor=dict(preprocessors=dict(
-#       motion_vectors=dict(std=[10.7, 10.7]),
-#       residuals=dict(std=[19.5, 19.5, 19.5]))))
+#       motion_vectors=dict(std=[10.8, 10.8]),
+#       residuals=dict(std=[19.6, 19.6, 19.6]))))
 # Use it in a model config with `_base_ = [..., 'imr_preprocessor.py']` and
 #   model = dict(..., data_preprocessor=_base_.data_preprocessor)
-# Placeholder quality: 4 clips; re-measure on the training set if it matters
-# (BatchNorm after the first conv absorbs a constant factor anyway).
+# Placeholder quality: 4 clips; re-measure on the training set with the same
+# tool (--ann-file/--data-prefix) if it matters (BatchNorm after the first
+# conv absorbs a constant factor anyway).
 data_preprocessor = dict(
     type='MultiModalDataPreprocessor',
     preprocessors=dict(
@@ -37,10 +41,10 @@ data_preprocessor = dict(
         motion_vectors=dict(
             type='ActionDataPreprocessor',
             mean=[0., 0.],
-            std=[2.96, 2.96],
+            std=[2.72, 2.72],
             format_shape='NCTHW'),
         residuals=dict(
             type='ActionDataPreprocessor',
             mean=[0., 0., 0.],
-            std=[9.1, 9.1, 9.1],
+            std=[9.19, 9.19, 9.19],
             format_shape='NCTHW')))
