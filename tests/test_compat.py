@@ -144,6 +144,13 @@ def test_plugin_import_silences_only_that_warning():
 
 
 # ------------------------------------------------------ CPU distributed
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
 @pytest.mark.skipif(
     __import__('torch').cuda.is_available(), reason='needs a CPU-only torch')
 def test_upstream_pytorch_launcher_still_needs_cuda(monkeypatch):
@@ -162,7 +169,7 @@ def test_pytorch_launcher_works_on_cpu(monkeypatch):
     monkeypatch.setenv('LOCAL_RANK', '0')
     monkeypatch.setenv('WORLD_SIZE', '1')
     monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
-    monkeypatch.setenv('MASTER_PORT', '29533')
+    monkeypatch.setenv('MASTER_PORT', str(_free_port()))
     dist_utils._init_dist_pytorch('gloo')
     try:
         assert dist.is_initialized() and dist.get_world_size() == 1
@@ -182,7 +189,7 @@ def test_ddp_on_cpu_without_device_ids(monkeypatch):
     import torch.distributed as dist
     from mmengine.model import BaseModel, MMDistributedDataParallel
     monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
-    monkeypatch.setenv('MASTER_PORT', '29534')
+    monkeypatch.setenv('MASTER_PORT', str(_free_port()))
     dist.init_process_group('gloo', rank=0, world_size=1)
     try:
         class Tiny(BaseModel):

@@ -158,9 +158,16 @@ def test_pretrain_convert_finetune(data, tmp_path):
     assert 'cls_head.fc_cls.weight' in ckpt['state_dict']
 
 
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
 def test_dist_train_two_processes(data, tmp_path):
     wd = str(tmp_path / 'dist')
-    env = dict(os.environ, PYTHON=sys.executable, PORT='29517')
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(_free_port()))
     out = run(['bash', 'tools/dist_train.sh', SUP, '2', '--work-dir', wd,
                *sup_args(data)], env=env, timeout=400)
     assert 'Distributed training: True' in out

@@ -6,9 +6,8 @@ Pure python/numpy/PyAV/OpenCV (no mmengine, no mmaction): the CLIs under
 from .filelist import (VIDEO_EXTENSIONS, FileListError, format_line,
                        index_videos, parse_hmdb51_splits,
                        parse_ucf101_splits, read_classes, read_list,
-                       resolve_split,
-                       scan_class_folders, split_per_class, write_classes,
-                       write_list, write_split_lists)
+                       resolve_split, scan_class_folders, split_per_class,
+                       write_classes, write_list, write_split_lists)
 from .fileutil import parallel_imap, partial_path, remove_stale_partials
 from .reencode import (ReencodeError, check_encoded, count_frames,
                        inspect_encoded, parse_size, plan_reencode,

