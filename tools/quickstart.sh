@@ -10,17 +10,18 @@
 #   3. train the toy IMR model (tools/train.py), then test it with 3 crops
 #      (tools/test.py); the top-1 accuracy is printed at the end.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/setup_env.sh"
-cd "$REPO_ROOT"
 
 SELFSUP=0
 for arg in "$@"; do
     case "$arg" in
         --selfsup) SELFSUP=1 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg (see --help)" >&2; exit 2 ;;
     esac
 done
+
+source "$(dirname "${BASH_SOURCE[0]}")/setup_env.sh"
+cd "$REPO_ROOT"
 
 DATA=data/synthetic
 echo "[quickstart] synthetic data set in $DATA"

@@ -48,6 +48,14 @@ train_dataloader = dict(
             dict(type='VideoDataset', ann_file='data/synthetic/train.txt',
                  data_prefix=dict(video=data_root), pipeline=train_pipeline)
         ]))
+max_epochs = 30
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=0,
+         by_epoch=True, begin=1, end=max_epochs, convert_to_iter_based=True)
+]
 val_evaluator = dict(_delete_=True, type='PretextAccuracy')
 test_dataloader = {{_base_.val_dataloader}}
 test_evaluator = val_evaluator

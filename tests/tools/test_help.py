@@ -1,0 +1,52 @@
+"""Every tool explains itself with --help (exit 0) and rejects bad usage
+with exit code 2, without a traceback."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+PY_TOOLS = [
+    'tools/train.py', 'tools/test.py', 'tools/publish_model.py',
+    'tools/convert_pretrained.py', 'tools/visualize_pmsp.py',
+    'tools/analysis/dump_compressed.py', 'tools/analysis/get_flops.py',
+    'tools/analysis/benchmark_loader.py',
+    'tools/analysis/benchmark_pretext.py', 'tools/analysis/stream_stats.py'
+]
+
+
+@pytest.mark.parametrize('tool', PY_TOOLS)
+def test_python_tool_help(tool):
+    ok = subprocess.run([sys.executable, tool, '--help'], cwd=REPO,
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert 'usage:' in ok.stdout and len(ok.stdout.splitlines()) > 5
+
+
+@pytest.mark.parametrize('tool', ['tools/train.py', 'tools/test.py'])
+def test_usage_error_exit_2(tool):
+    bad = subprocess.run([sys.executable, tool, '--no-such-option'],
+                         cwd=REPO, capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 2
+    assert 'Traceback' not in bad.stderr
+
+
+@pytest.mark.parametrize('script,nargs', [('tools/dist_train.sh', 2),
+                                          ('tools/dist_test.sh', 3),
+                                          ('tools/slurm_train.sh', 3)])
+def test_launcher_usage(script, nargs):
+    out = subprocess.run(['bash', script], cwd=REPO, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2 and 'usage:' in out.stderr
+
+
+def test_quickstart_arguments():
+    # Arguments are checked before any set-up work.
+    out = subprocess.run(['bash', 'tools/quickstart.sh', '--bogus'],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and 'unknown argument' in out.stderr
+    out = subprocess.run(['bash', 'tools/quickstart.sh', '--help'],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and '--selfsup' in out.stdout
