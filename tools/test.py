@@ -13,15 +13,15 @@ full training checkpoint loads when it lies in the work dir, or with
 ``--trust-checkpoint``.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 import mmaction_imr  # noqa: F401  (shims + registration)
-from mmaction_imr.engine.cli import (build_runner, finish_config,
-                                     load_upstream_tool)
+from mmaction_imr.engine.cli import (add_common_args, build_runner,
+                                     finish_config, load_upstream_tool,
+                                     parse_cli)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -35,9 +35,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--dump', type=str,
         help='dump predictions to a .pkl file for offline evaluation')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, key=value')
-    parser.add_argument(
         '--show-dir',
         help='save one PNG per tested video (I-frames, motion vectors, '
         'prediction) into this dir')
@@ -50,18 +47,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--wait-time', type=float, default=2,
         help='display time of every window (s)')
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help='allow loading the checkpoint as a full pickle (it may run '
-        'code: only for files you trust)')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_common_args(parser)
+    return parse_cli(parser, argv)
 
 
 def main(argv=None) -> int:

@@ -10,14 +10,14 @@ The arguments are mmaction2's ``tools/train.py`` arguments, plus
     bash tools/dist_train.sh CONFIG 2                # 2 processes (torchrun)
 """
 import argparse
-import os
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 import mmaction_imr  # noqa: F401  (shims + registration)
-from mmaction_imr.engine.cli import (build_runner, finish_config,
-                                     load_upstream_tool)
+from mmaction_imr.engine.cli import (add_common_args, build_runner,
+                                     finish_config, load_upstream_tool,
+                                     parse_cli)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -45,23 +45,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--deterministic', action='store_true',
         help='deterministic algorithms (slower)')
-    parser.add_argument(
-        '--trust-checkpoint', action='store_true',
-        help='allow loading the --resume / load_from checkpoint as a full '
-        'pickle (it may run code: only for files you trust). Checkpoints '
-        'in the run\'s own work dir are always trusted.')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, key=value (e.g. '
-        'train_dataloader.batch_size=4 model.backbone.depth=50)')
-    parser.add_argument(
-        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_common_args(parser)
+    return parse_cli(parser, argv)
 
 
 def main(argv=None) -> int:

@@ -10,16 +10,47 @@ means in mmaction2; we add only what this plugin needs on top:
 - the ``gloo`` backend when there is no GPU, so ``tools/dist_train.sh``
   works on CPU machines too.
 """
+import argparse
 import importlib.util
+import os
 import os.path as osp
 from types import ModuleType
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from ..compat import trust_checkpoint_path
 
-__all__ = ['load_upstream_tool', 'finish_config', 'build_runner']
+__all__ = [
+    'add_common_args', 'parse_cli', 'load_upstream_tool', 'finish_config',
+    'build_runner'
+]
+
+
+def add_common_args(parser: argparse.ArgumentParser) -> None:
+    """The arguments train.py and test.py share (mmaction2's, plus
+    ``--trust-checkpoint``)."""
+    parser.add_argument(
+        '--trust-checkpoint', action='store_true',
+        help='allow loading the checkpoint (--resume / load_from / the '
+        'test checkpoint) as a full pickle; unpickling may run code, so only '
+        'for files you trust. The run\'s own work dir is always trusted.')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value (e.g. '
+        'train_dataloader.batch_size=4 model.backbone.depth=50)')
+    parser.add_argument(
+        '--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_cli(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespace:
+    """Parse, and export LOCAL_RANK for mmengine as mmaction2 does."""
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
 
 
 def load_upstream_tool(name: str) -> ModuleType:
