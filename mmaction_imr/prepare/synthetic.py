@@ -540,11 +540,6 @@ def _write_one(args) -> str:
     return rel
 
 
-def _worker_init() -> None:
-    # One process per core: no nested OpenCV threads.
-    cv2.setNumThreads(1)
-
-
 def run_synthetic(plan: SyntheticPlan, workers: int = 1) -> Iterator[str]:
     """Write the planned clips, yielding each relative path when done.
 
@@ -552,7 +547,20 @@ def run_synthetic(plan: SyntheticPlan, workers: int = 1) -> Iterator[str]:
     does.
     """
     args = [(plan.out_dir, plan.params, v) for v in plan.todo]
-    yield from parallel_imap(_write_one, args, workers, _worker_init)
+    if workers <= 1:
+        yield from parallel_imap(_write_one, args, 1)
+        return
+    # Stop OpenCV's worker threads before forking: a forked child inherits
+    # the thread pool's bookkeeping but not its threads, and its first
+    # parallel warpAffine then waits for them forever (seen when the
+    # parent had rendered before, e.g. in the test suite). One thread per
+    # worker process is what we want anyway.
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield from parallel_imap(_write_one, args, workers)
+    finally:
+        cv2.setNumThreads(threads)
 
 
 def finish_synthetic(plan: SyntheticPlan) -> None:
