@@ -37,8 +37,9 @@ run_and_test() {  # CONFIG WORK_DIR [train args...]
         "$PY" tools/train.py "$cfg" --work-dir "$wd" --seed 0 "$@"
         touch "$wd/.done"
     fi
+    # Our own checkpoint, tested from a sub-folder: trust it explicitly.
     "$PY" tools/test.py "$cfg" "$(cat "$wd/last_checkpoint")" \
-        --work-dir "$wd/test"
+        --work-dir "$wd/test" --trust-checkpoint
 }
 
 echo "[quickstart] training $SUP_CFG"

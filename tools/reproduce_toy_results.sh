@@ -3,6 +3,7 @@
 # (about 25 minutes on 2 CPU cores) and print the table.
 #   bash tools/reproduce_toy_results.sh [WORK_ROOT]   # default work_dirs/toy_results
 # Each run uses --seed 0; a finished run (its .done marker) is not re-run.
+# The tests load our own training checkpoints: --trust-checkpoint.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup_env.sh"
 cd "$REPO_ROOT"
@@ -21,6 +22,7 @@ test3crop() {  # NAME CONFIG -> prints top-1 of the last epoch, 3-crop test
     local name=$1 cfg=$2
     "$PY" tools/test.py "$cfg" "$(cat "$ROOT/$name/last_checkpoint")" \
         --work-dir "$ROOT/$name/test" --dump "$ROOT/$name/test/preds.pkl" \
+        --trust-checkpoint \
         > "$ROOT/$name/test.log" 2>&1
     grep -o 'acc/top1: [0-9.]*' "$ROOT/$name/test.log" | tail -1
 }
@@ -47,4 +49,5 @@ echo
 echo "Pretext accuracy of the pretraining run on the held-out val clips:"
 "$PY" tools/test.py $TOY/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py \
     "$(cat "$ROOT/pretrain/last_checkpoint")" --work-dir "$ROOT/pretrain/test" \
+    --trust-checkpoint \
     2>&1 | grep -o 'pmsp/acc_mean.*' | tail -1

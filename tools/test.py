@@ -19,6 +19,7 @@ import sys
 from mmengine.config import Config
 
 import mmaction_imr  # noqa: F401  (shims + registration)
+from mmaction_imr.compat import UntrustedCheckpointError
 from mmaction_imr.engine.cli import (add_common_args, build_runner,
                                      finish_config, load_upstream_tool,
                                      parse_cli)
@@ -66,7 +67,11 @@ def main(argv=None) -> int:
     cfg.load_from = args.checkpoint
     cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
     runner = build_runner(cfg)
-    runner.test()
+    try:
+        runner.test()
+    except UntrustedCheckpointError as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 1
     return 0
 
 
