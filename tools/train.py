@@ -12,6 +12,8 @@ The arguments are mmaction2's ``tools/train.py`` arguments, plus
 import argparse
 import sys
 
+import torch
+
 from mmengine.config import Config
 
 import mmaction_imr  # noqa: F401  (shims + registration)
@@ -52,6 +54,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.amp and not torch.cuda.is_available():
+        # mmengine's AmpOptimWrapper asserts a GPU; say so before any work.
+        print('error: --amp needs a GPU (mmengine\'s AmpOptimWrapper); this '
+              'machine has none', file=sys.stderr)
+        return 2
     cfg = Config.fromfile(args.config)
     cfg = load_upstream_tool('train').merge_args(cfg, args)
     cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)

@@ -50,3 +50,13 @@ def test_quickstart_arguments():
     out = subprocess.run(['bash', 'tools/quickstart.sh', '--help'],
                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and '--selfsup' in out.stdout
+
+
+@pytest.mark.skipif(__import__('torch').cuda.is_available(),
+                    reason='the check is for CPU-only machines')
+def test_amp_without_gpu_is_a_clear_error():
+    cfg = 'configs/toy/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py'
+    out = subprocess.run([sys.executable, 'tools/train.py', cfg, '--amp'],
+                         cwd=REPO, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2 and '--amp needs a GPU' in out.stderr
