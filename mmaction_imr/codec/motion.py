@@ -69,13 +69,20 @@ def _paint(grid: np.ndarray, mask: np.ndarray, cx0: np.ndarray,
     """Paint blocks (in cell units) with ``values`` ``[nb, 2]`` into grid."""
     if len(cx0) == 0:
         return
+    hc, wc = mask.shape
+    if (cw == 1).all() and (ch == 1).all():
+        # Fast path (one cell per block, e.g. MPEG-4 16x16 macroblocks):
+        # same cells and same last-wins order as the general path.
+        ok = (cy0 >= 0) & (cy0 < hc) & (cx0 >= 0) & (cx0 < wc)
+        grid[cy0[ok], cx0[ok]] = values[ok]
+        mask[cy0[ok], cx0[ok]] = True
+        return
     ncell = cw * ch
     blk = np.repeat(np.arange(len(cx0)), ncell)
     first = np.cumsum(ncell) - ncell
     local = np.arange(len(blk)) - np.repeat(first, ncell)
     cy = cy0[blk] + local // cw[blk]
     cx = cx0[blk] + local % cw[blk]
-    hc, wc = mask.shape
     ok = (cy >= 0) & (cy < hc) & (cx >= 0) & (cx < wc)
     cy, cx, blk = cy[ok], cx[ok], blk[ok]
     grid[cy, cx] = values[blk]

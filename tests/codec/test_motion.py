@@ -99,3 +99,38 @@ def test_accumulate_follows_moving_content():
     back = accumulate_step(back, np.zeros_like(f1), grid)
     np.testing.assert_allclose(back[:, 8:16, 0], -4)
     assert not back[:, :8].any() and not back[:, 16:].any()
+
+
+def test_single_cell_fast_path_matches_general_path():
+    # All 16x16 blocks (one cell each) take the fast path; adding one 8x8
+    # block (outside the frame, so it paints nothing) forces cell 8 and the
+    # general path: same pixels either way,
+    # including a block outside the frame, a repeat (last wins) and a
+    # block painted by both directions.
+    blocks = [(-1, 16, 16, 0, 0, -2, 4, 2), (-1, 16, 16, 16, 0, 6, 0, 2),
+              (1, 16, 16, 16, 0, 3, 3, 1), (-1, 16, 16, 16, 0, 1, 1, 1),
+              (-1, 16, 16, 48, 16, 9, 9, 1)]
+    fast = parse_motion_vectors(records(*blocks), 32, 40)
+    assert fast.cell == 16
+    general = parse_motion_vectors(
+        records(*blocks, (-1, 8, 8, 48, 24, 5, 5, 1)), 32, 40)
+    assert general.cell == 8
+    for name in ('past', 'past_mask', 'future', 'future_mask'):
+        np.testing.assert_array_equal(fast.upsample(getattr(fast, name)),
+                                      general.upsample(getattr(general,
+                                                               name)))
+    np.testing.assert_allclose(fast.past[0, 1], [1, 1])  # last record wins
+
+
+def test_warp_map_buffer_and_zero_motion_identity():
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (9, 11, 3), dtype=np.uint8)
+    grid = pixel_grid(9, 11)
+    disp = rng.uniform(-3, 3, (9, 11, 2)).astype(np.float32)
+    buf = np.empty_like(grid)
+    np.testing.assert_array_equal(warp(img, grid, disp, map_buf=buf),
+                                  warp(img, grid, disp))
+    # Zero vectors give the reference back exactly: the reader skips the
+    # remap for all-zero fields relying on this.
+    np.testing.assert_array_equal(
+        warp(img, grid, np.zeros_like(disp), map_buf=buf), img)
