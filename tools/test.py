@@ -19,10 +19,8 @@ import sys
 from mmengine.config import Config
 
 import mmaction_imr  # noqa: F401  (shims + registration)
-from mmaction_imr.compat import UntrustedCheckpointError
-from mmaction_imr.engine.cli import (add_common_args, build_runner,
-                                     finish_config, load_upstream_tool,
-                                     parse_cli)
+from mmaction_imr.engine.cli import (add_common_args, finish_config,
+                                     load_upstream_tool, parse_cli, run)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -66,13 +64,7 @@ def main(argv=None) -> int:
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
-    runner = build_runner(cfg)
-    try:
-        runner.test()
-    except UntrustedCheckpointError as err:
-        print(f'error: {err}', file=sys.stderr)
-        return 1
-    return 0
+    return run(cfg, 'test')
 
 
 if __name__ == '__main__':

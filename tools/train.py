@@ -17,10 +17,8 @@ import torch
 from mmengine.config import Config
 
 import mmaction_imr  # noqa: F401  (shims + registration)
-from mmaction_imr.compat import UntrustedCheckpointError
-from mmaction_imr.engine.cli import (add_common_args, build_runner,
-                                     finish_config, load_upstream_tool,
-                                     parse_cli)
+from mmaction_imr.engine.cli import (add_common_args, finish_config,
+                                     load_upstream_tool, parse_cli, run)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -62,13 +60,7 @@ def main(argv=None) -> int:
     cfg = Config.fromfile(args.config)
     cfg = load_upstream_tool('train').merge_args(cfg, args)
     cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
-    runner = build_runner(cfg)
-    try:
-        runner.train()
-    except UntrustedCheckpointError as err:
-        print(f'error: {err}', file=sys.stderr)
-        return 1
-    return 0
+    return run(cfg, 'train')
 
 
 if __name__ == '__main__':

@@ -19,11 +19,11 @@ from types import ModuleType
 import torch
 from mmengine.config import Config, DictAction
 
-from ..compat import trust_checkpoint_path
+from ..compat import UntrustedCheckpointError, trust_checkpoint_path
 
 __all__ = [
     'add_common_args', 'parse_cli', 'load_upstream_tool', 'finish_config',
-    'build_runner'
+    'build_runner', 'run'
 ]
 
 
@@ -100,3 +100,19 @@ def build_runner(cfg: Config):
         return Runner.from_cfg(cfg)
     from mmaction.registry import RUNNERS
     return RUNNERS.build(cfg)
+
+
+def run(cfg: Config, mode: str) -> int:
+    """Build the runner and ``train`` or ``test``; returns the exit code.
+
+    A checkpoint refused by the trust policy is a one-line error (exit 1):
+    it is the user's decision, not a bug, so no traceback.
+    """
+    runner = build_runner(cfg)
+    try:
+        getattr(runner, mode)()
+    except UntrustedCheckpointError as err:
+        import sys
+        print(f'error: {err}', file=sys.stderr)
+        return 1
+    return 0

@@ -10,20 +10,13 @@
 #   val_evaluator = dict(type='PretextAccuracy')  # pmsp/acc_mean, ctp/acc,
 #   pmsp/acc_s2_t1 .. pmsp/acc_s4_t5 (save_best='auto' uses pmsp/acc_mean)
 # After pretraining: tools/convert_pretrained.py keeps the backbone only.
-_base_ = ['./imr_preprocessor.py']
+# The backbone is exactly the supervised model's (imr_r18.py), so that
+# tools/convert_pretrained.py output loads into it key for key.
+_base_ = ['./imr_r18.py']
 model = dict(
+    _delete_=True,
     type='IMRSelfSup',
-    backbone=dict(
-        type='IMRResNet3d',
-        depth=18,
-        streams=('imgs', 'motion_vectors', 'residuals'),
-        base_channels=64,
-        channel_ratio=16,
-        kappa=5,
-        lateral_divisor=8,
-        connection='bidirectional',
-        lateral='conv',
-        gate=True),
+    backbone={{_base_.model.backbone}},
     pmsp_head=dict(
         type='PMSPHead',
         in_channels=(512, 32, 32),
