@@ -190,8 +190,13 @@ def load_local_checkpoint(filename: str, map_location=None):
 
 def _shim_torch_load() -> None:
     from mmengine.runner.checkpoint import CheckpointLoader
+
+    # mmengine logs the loader's name after 'load_from_' ("local backend").
+    def load_from_local(filename, map_location=None):
+        return load_local_checkpoint(filename, map_location)
+
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_local_checkpoint, force=True)
+        prefixes='', loader=load_from_local, force=True)
 
 
 _applied = False

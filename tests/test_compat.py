@@ -57,6 +57,7 @@ def test_upstream_still_loads_without_weights_only(tmp_path):
     # mmengine's own loader (the one we replace) fails on its own files.
     upstream = ckpt_mod.load_from_local
     assert upstream is not compat.load_local_checkpoint
+    assert CheckpointLoader._get_checkpoint_loader('x.pth') is not upstream
     with pytest.raises(pickle.UnpicklingError):
         upstream(path, 'cpu')
 
