@@ -3,7 +3,12 @@
 # CPU in minutes. Same clip structure as the paper (5 GOPs: 5 I + 25 P
 # frames), small frames: the 128x96 videos are resized to short side 64 and
 # cropped to 56x56.
-_base_ = ['../_base_/models/imr_r18.py', '../_base_/default_runtime.py']
+# Dataloaders, evaluators: the paper's (_base_/datasets/compressed_video.py);
+# this file sets the synthetic files, smaller batches and smaller frames.
+_base_ = [
+    '../_base_/models/imr_r18.py', '../_base_/datasets/compressed_video.py',
+    '../_base_/default_runtime.py'
+]
 
 # base 16 / ratio 4: I pathway 16..128 channels, M/R pathways 4..32.
 model = dict(
@@ -54,37 +59,24 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
-        type='VideoDataset',
         ann_file=ann_file_train,
         data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=16,
     num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoDataset',
         ann_file=ann_file_val,
         data_prefix=dict(video=data_root),
-        pipeline=val_pipeline,
-        test_mode=True))
+        pipeline=val_pipeline))
 test_dataloader = dict(
     batch_size=8,
     num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoDataset',
         ann_file=ann_file_val,
         data_prefix=dict(video=data_root),
-        pipeline=test_pipeline,
-        test_mode=True))
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+        pipeline=test_pipeline))
 
 max_epochs = 40
 train_cfg = dict(
