@@ -27,6 +27,14 @@ still fits in the zoom range) and amplitude 50-80. The largest object (42.5 px)
 plus a GOP of the fastest vertical motion (11 x 4.4 px) plus margins just
 fits in 96 rows.
 
+Colours (version 3): a dark, nearly grey background and a bright,
+saturated object of any hue, at least 150 apart in RGB, drawn
+independently of the class. Version 2 drew both from [40, 215], at least
+80 apart: a texture on a texture, which is hard to find in a single
+I-frame, and the toy network never learnt CTP (correspondence of the
+I-frames with the motion), which needs that; PMSP, computed from the
+motion alone, was learnt on both versions.
+
 Keeping the object inside the frame: at these speeds a translating object
 crosses the frame in ~30 frames, so it cannot move one way for a whole
 72-frame clip. Bouncing would reverse the direction (and the class) in the
@@ -85,7 +93,7 @@ SPLITS = ('train', 'val', 'unlabelled')
 #: (width, height) at which the speeds and sizes above are given.
 REFERENCE_SIZE = (128, 96)
 #: Bump when the rendering changes: old sets then no longer count as done.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MANIFEST_NAME = 'manifest.json'
 
 # Ranges at the reference size (see the module docstring).
@@ -98,6 +106,13 @@ _ZOOM_RANGE = (0.8, 1.25)
 # px between the bounding circle and the outer pixel centres: the
 # anti-aliased edge and the bilinear warp spread the mask ~1.3 px further.
 _MARGIN = 1.5
+# Colours (see _colours): background grey level and per-channel tint,
+# object saturation and value (HSV), least RGB distance between the two.
+_BG_GREY = (35.0, 90.0)
+_BG_TINT = 15.0
+_OBJ_SATURATION = (0.65, 0.95)
+_OBJ_VALUE = (0.8, 1.0)
+_MIN_COLOUR_DISTANCE = 150.0
 _DIRECTIONS = {'move_right': (1, 0), 'move_left': (-1, 0),
                'move_down': (0, 1), 'move_up': (0, -1)}
 
@@ -196,11 +211,25 @@ def _shape_mask(rng: np.random.Generator, size: int) -> np.ndarray:
 
 
 def _colours(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
-    """Background and object base colours, at least 80 apart (RGB L2) so
-    the object stands out whatever the class."""
+    """Background and object base colours: a dark, nearly grey background
+    and a bright, saturated object of any hue, at least
+    :data:`_MIN_COLOUR_DISTANCE` apart (RGB L2).
+
+    Drawn independently of the class, so appearance still says nothing
+    about it; it only makes the object easy to find in an I-frame, which
+    CTP needs (version 2 drew both colours from [40, 215] at least 80
+    apart: texture on texture, and a toy network did not learn CTP).
+    """
     while True:
-        bg, obj = rng.uniform(40, 215, size=(2, 3))
-        if np.linalg.norm(bg - obj) >= 80:
+        grey = rng.uniform(*_BG_GREY)
+        bg = grey + rng.uniform(-_BG_TINT, _BG_TINT, size=3)
+        hue = rng.uniform(0, 6)
+        sat = rng.uniform(*_OBJ_SATURATION)
+        val = rng.uniform(*_OBJ_VALUE) * 255
+        # HSV -> RGB: the channel ramps of the hue hexagon.
+        ramp = np.clip(np.abs((hue + np.array([0, 4, 2])) % 6 - 3) - 1, 0, 1)
+        obj = val * (1 - sat * (1 - ramp))
+        if np.linalg.norm(bg - obj) >= _MIN_COLOUR_DISTANCE:
             return bg, obj
 
 
@@ -500,6 +529,10 @@ def plan_synthetic(out_dir: str, params: dict,
         if not overwrite:
             what = ('a synthetic set with other parameters'
                     if manifest is not None else 'files we did not write')
+            old = (manifest or {}).get('params', {}).get('version')
+            if manifest is not None and old != params['version']:
+                what = (f'a synthetic set of generator version {old} (this '
+                        f'is version {params["version"]})')
             raise SyntheticError(
                 f'{out_dir}: holds {what}; choose another --out or pass '
                 '--overwrite to replace videos/ and the annotation files')

@@ -121,6 +121,23 @@ def test_ground_truth_motion_per_class():
     assert np.all(still == still[0])
 
 
+def test_object_stands_out_from_the_background():
+    """Version 3: a bright saturated object on a dark background, so an
+    I-frame shows where the object is (CTP needs it)."""
+    for name in syn.CLASSES:
+        for seed in range(3):
+            clip = _clip(name, seed=seed, frames=1)
+            f, m = clip.frames[0].astype(float), clip.masks[0]
+            obj, bg = f[m > 0.99].mean(0), f[m < 0.01].mean(0)
+            assert np.linalg.norm(obj - bg) > 100, (name, seed, obj, bg)
+            assert bg.max() < obj.max()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        bg, obj = syn._colours(rng)
+        assert np.linalg.norm(bg - obj) >= syn._MIN_COLOUR_DISTANCE
+        assert bg.max() - bg.min() <= 2 * syn._BG_TINT
+
+
 @pytest.mark.parametrize('name,check', [
     ('move_right', lambda u, v, c, d: u > 1.5 and abs(v) < 0.5),
     ('move_left', lambda u, v, c, d: u < -1.5 and abs(v) < 0.5),
@@ -206,6 +223,17 @@ def test_idempotent_resume_and_conflicts(tmp_path):
     generated, n, _ = syn.make_synthetic(str(out), other, overwrite=True)
     assert generated and n == 32
     assert syn.check_complete(str(out), other)
+    # A set of an older generator version is named as such.
+    path = out / syn.MANIFEST_NAME
+    manifest = json.loads(path.read_text())
+    manifest['params']['version'] -= 1
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(syn.SyntheticError, match=(
+            f'generator version {syn.GENERATOR_VERSION - 1} .this is '
+            f'version {syn.GENERATOR_VERSION}')):
+        syn.make_synthetic(str(out), other)
+    manifest['params']['version'] += 1
+    path.write_text(json.dumps(manifest))
     # A deleted clip makes the set incomplete again.
     os.remove(out / 'videos' / 'zoom_in' / 'val_0000.mp4')
     assert syn.make_synthetic(str(out), other)[1] == 1
