@@ -36,8 +36,12 @@ def test_config_builds(path):
         loader = cfg.get(f'{split}_dataloader')
         if loader is None:
             continue
-        dataset = loader['dataset']
-        datasets = dataset.get('datasets', [dataset])
+        datasets = [loader['dataset']]
+        while any('pipeline' not in ds for ds in datasets):
+            # unwrap ConcatDataset / RepeatDataset
+            datasets = [inner for ds in datasets for inner in (
+                [ds] if 'pipeline' in ds else ds.get('datasets') or
+                [ds['dataset']])]
         for ds in datasets:
             pipeline = Compose(ds['pipeline'])
             assert len(pipeline.transforms) == len(ds['pipeline'])
