@@ -19,11 +19,14 @@ train() {  # NAME CONFIG [train args...]
     fi
 }
 test3crop() {  # NAME CONFIG -> prints top-1 of the last epoch, 3-crop test
-    local name=$1 cfg=$2
+    local name=$1 cfg=$2           # and draws NAME/test/confusion.png
     "$PY" tools/test.py "$cfg" "$(cat "$ROOT/$name/last_checkpoint")" \
         --work-dir "$ROOT/$name/test" --dump "$ROOT/$name/test/preds.pkl" \
         --trust-checkpoint \
         > "$ROOT/$name/test.log" 2>&1
+    "$PY" tools/analysis/confusion_matrix.py "$cfg" "$ROOT/$name/test/preds.pkl" \
+        --label-file data/synthetic/classes.txt --include-values \
+        --show-path "$ROOT/$name/test/confusion.png" >> "$ROOT/$name/test.log" 2>&1
     grep -o 'acc/top1: [0-9.]*' "$ROOT/$name/test.log" | tail -1
 }
 

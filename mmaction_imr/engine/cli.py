@@ -66,7 +66,7 @@ def load_upstream_tool(name: str) -> ModuleType:
             f'{path}: mmaction2 tool not found; mmaction_imr needs the '
             'mmaction2==1.2.0 wheel, which ships it')
     mod_spec = importlib.util.spec_from_file_location(
-        f'_mmaction_tools_{name}', path)
+        '_mmaction_tools_' + name.replace('/', '_'), path)
     module = importlib.util.module_from_spec(mod_spec)
     mod_spec.loader.exec_module(module)
     return module

@@ -12,7 +12,8 @@ PY_TOOLS = [
     'tools/convert_pretrained.py', 'tools/visualize_pmsp.py',
     'tools/analysis/dump_compressed.py', 'tools/analysis/get_flops.py',
     'tools/analysis/benchmark_loader.py',
-    'tools/analysis/benchmark_pretext.py', 'tools/analysis/stream_stats.py'
+    'tools/analysis/benchmark_pretext.py', 'tools/analysis/stream_stats.py',
+    'tools/analysis/confusion_matrix.py'
 ]
 
 

@@ -1,0 +1,34 @@
+"""tools/analysis/confusion_matrix.py: mmaction2's tool, runnable here."""
+import os.path as osp
+import pickle
+import subprocess
+import sys
+
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CFG = 'configs/toy/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py'
+
+
+def test_matrix_and_picture_from_a_dump(tmp_path):
+    # what tools/test.py --dump writes: one dict per clip
+    gt = [0, 0, 1, 1, 2, 2]
+    pred = [0, 1, 1, 1, 2, 0]
+    dump = [dict(gt_label=torch.tensor([g]),
+                 pred_score=torch.nn.functional.one_hot(
+                     torch.tensor(p), 3).float()) for g, p in zip(gt, pred)]
+    with open(tmp_path / 'preds.pkl', 'wb') as f:
+        pickle.dump(dump, f)
+    (tmp_path / 'classes.txt').write_text('a\nb\nc\n')
+    out = subprocess.run(
+        [sys.executable, 'tools/analysis/confusion_matrix.py', CFG,
+         str(tmp_path / 'preds.pkl'), '--label-file',
+         str(tmp_path / 'classes.txt'), '--include-values', '--out',
+         str(tmp_path / 'cm.pkl'), '--show-path', str(tmp_path / 'cm.png')],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    with open(tmp_path / 'cm.pkl', 'rb') as f:
+        cm = pickle.load(f)
+    assert torch.equal(torch.as_tensor(cm),
+                       torch.tensor([[1, 1, 0], [0, 2, 0], [1, 0, 1]]))
+    assert (tmp_path / 'cm.png').stat().st_size > 1000
