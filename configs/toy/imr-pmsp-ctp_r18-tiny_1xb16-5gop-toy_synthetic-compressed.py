@@ -68,11 +68,9 @@ val_evaluator = dict(_delete_=True, type='PretextAccuracy')
 # clip) for it, and the PMSP labels follow the P-frames that draw feeds, so
 # the pretext accuracies are measured on 512 draws instead of 64 (binomial
 # standard error about 2 points instead of 6).
+# The batch size of validation: CTP's 'random' partners come from the batch.
 test_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    batch_size={{_base_.val_dataloader.batch_size}},
     dataset=dict(_delete_=True, type='RepeatDataset', times=8,
                  dataset={{_base_.val_dataloader.dataset}}))
 test_evaluator = val_evaluator
