@@ -1,15 +1,15 @@
 """mmaction-imr: learn video representations from compressed videos.
 
-Importing the package applies the upstream shims (:mod:`mmaction_imr.compat`)
-and registers every component into mmaction2's registries (``TRANSFORMS``,
-``MODELS``, ``METRICS``), which is what ``custom_imports`` in the configs
-relies on.
+``import mmaction_imr`` is cheap: it imports neither torch, mmengine nor
+mmaction2, and registers nothing. The data-preparation code
+(:mod:`mmaction_imr.prepare`) and the pure maths (:mod:`mmaction_imr.codec`,
+:mod:`mmaction_imr.pretext`) are used from here on without paying for them.
+
+Registering the components into mmaction2's registries (``TRANSFORMS``,
+``MODELS``, ``METRICS``, ``HOOKS``) is explicit: import
+:mod:`mmaction_imr.register`, which is what every config names in
+``custom_imports=dict(imports=['mmaction_imr.register'], ...)``.
 """
-from .compat import apply_shims
+from .version import __version__
 
-apply_shims()
-
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
-from .version import __version__  # noqa: E402
-
-__all__ = ['__version__', 'apply_shims']
+__all__ = ['__version__']

@@ -1,9 +1,11 @@
 """Every shim for an upstream defect of the pinned stack, and nothing else.
 
-Imported first by :mod:`mmaction_imr`, so that everything else can use
-mmaction2 / mmengine as if the defects did not exist. Each shim names the
-defect, and ``tests/test_compat.py`` holds a test per shim that fails once
-upstream no longer needs it (then delete the shim and its test).
+:func:`apply_shims` is called by :mod:`mmaction_imr.register` (what configs
+name in ``custom_imports``), so that everything else can use mmaction2 /
+mmengine as if the defects did not exist. Each shim names the defect and
+what it changes for *other* code in the same process; ``tests/test_compat.py``
+holds a test per shim that fails once upstream no longer needs it (then
+delete the shim and its test).
 
 Shims:
 
@@ -12,50 +14,52 @@ Shims:
    imports it, so ``import mmaction.models`` (and ``register_all_modules()``)
    raise ``ModuleNotFoundError``. We install a placeholder module whose
    ``DRN`` raises a clear error if anybody tries to build it.
-2. ``torch.load``: mmengine 0.10.7 calls ``torch.load`` without
+   *For other code*: ``mmaction.models`` imports; nothing else changes.
+2. Checkpoint loading: mmengine 0.10.7 calls ``torch.load`` without
    ``weights_only``; torch >= 2.6 defaults to ``weights_only=True``, which
    rejects mmengine's own checkpoints (``HistoryBuffer`` and numpy scalars in
-   ``message_hub``). Unpickling runs arbitrary code, so we do not switch the
-   safety off. Instead local checkpoints load with ``weights_only=True``
-   first (model-zoo files published by ``tools/convert_pretrained.py`` and
-   ``tools/publish_model.py`` always do); a full pickle loads only from a
-   trusted place: a work_dir that ``tools/train.py`` / ``tools/test.py``
-   registered (so ``--resume`` of your own run works), a path given with
-   ``--trust-checkpoint``, or a path listed in the environment variable
-   ``MMACTION_IMR_TRUSTED_CHECKPOINTS`` (``os.pathsep``-separated files or
-   folders). Anything else is refused with an error that names these options.
+   ``message_hub``), so ``--resume`` fails. Switching the safety off would
+   let any checkpoint run code, so mmengine's local loader (the scheme
+   without prefix of ``CheckpointLoader``; URLs and other schemes are
+   untouched) is replaced by
+   :func:`mmaction_imr.engine.checkpoint.load_local_checkpoint`, which
+   unpickles in full only checkpoints that are trusted (the run's own, or
+   named by the user; the policy is documented there).
+   *For other code*: everything mmengine's own loader loads on this stack
+   loads the same way (weights-only files; anything when
+   ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` is set, which is respected).
+   Only where mmengine's loader fails does the result change: a trusted
+   full pickle loads; an untrusted one raises ``UntrustedCheckpointError``
+   (a ``pickle.UnpicklingError`` like before, with a message saying what to
+   do); an empty or truncated file raises ``CheckpointReadError`` naming it
+   instead of a bare ``EOFError`` / ``RuntimeError``.
 3. ``torch.cuda.set_device``: mmengine 0.10.7's pytorch launcher
    (``mmengine.dist.utils._init_dist_pytorch``) calls it unconditionally, so
-   ``tools/dist_train.sh`` dies on a machine without GPUs. Without CUDA we
-   initialise the process group alone (gloo, see
-   :func:`mmaction_imr.engine.cli.finish_config`); with CUDA, mmengine's own
-   function runs unchanged. Likewise its Runner always passes
-   ``device_ids=[LOCAL_RANK]`` to ``MMDistributedDataParallel``, which torch
-   rejects for CPU modules: without CUDA the shim drops ``device_ids``.
+   any ``dist_train.sh`` (ours or mmaction2's) dies on a machine without
+   GPUs, and the ``nccl`` backend of the configs needs GPUs as well. On a
+   machine without CUDA we initialise the process group without
+   ``set_device``, with ``gloo`` where ``nccl`` was asked for.
+   *For other code*: nothing with CUDA (the shim is not even installed);
+   without CUDA, ``init_dist('pytorch')`` works instead of raising.
+   The other CUDA assumption, the Runner's ``device_ids=[LOCAL_RANK]`` for
+   the DDP wrapper, is not patched: the configs name a wrapper that accepts
+   CPU modules (``model_wrapper_cfg``, see
+   :class:`mmaction_imr.engine.IMRDistributedDataParallel`).
 4. ``mmcv.ops`` does not exist in mmcv-lite: nothing to shim, the package
    simply never imports it (``tests/test_compat.py`` checks that). But
    mmcv-lite warns about it on every import of ``mmcv.cnn`` (which mmaction2
    imports): "Fail to import ``MultiScaleDeformableAttention``". We never use
-   that op, so exactly that warning is silenced (``_shim_mmcv_ops_warning``).
+   that op, so exactly that warning is silenced.
+   *For other code*: that one warning is not shown.
 """
-import os
 import os.path as osp
-import pickle
 import sys
 import types
-from typing import List
 
-import torch
+__all__ = ['apply_shims']
 
-__all__ = [
-    'apply_shims', 'trust_checkpoint_path', 'trusted_checkpoint_paths',
-    'UntrustedCheckpointError', 'TRUST_ENV'
-]
-
-TRUST_ENV = 'MMACTION_IMR_TRUSTED_CHECKPOINTS'
 _DRN_MODULES = ('mmaction.models.localizers.drn',
                 'mmaction.models.localizers.drn.drn')
-_trusted: List[str] = []
 
 
 # ------------------------------------------------------- mmcv-lite warning
@@ -69,30 +73,23 @@ def _shim_mmcv_ops_warning() -> None:
 
 # ------------------------------------------------------ CPU distributed
 def _shim_cpu_dist() -> None:
+    import torch
+    if torch.cuda.is_available():
+        return  # mmengine's launcher works as it is
     from mmengine.dist import utils as dist_utils
     upstream = dist_utils._init_dist_pytorch
-    if getattr(upstream, '_imr_shim', False):
+    if getattr(upstream, 'upstream', None) is not None:
         return
 
     def _init_dist_pytorch(backend, init_backend='torch', **kwargs):
-        if torch.cuda.is_available() or init_backend != 'torch':
+        if init_backend != 'torch':
             return upstream(backend, init_backend=init_backend, **kwargs)
+        if backend == 'nccl':
+            backend = 'gloo'  # nccl needs GPUs; gloo runs the same on CPUs
         torch.distributed.init_process_group(backend=backend, **kwargs)
 
-    _init_dist_pytorch._imr_shim = True
     _init_dist_pytorch.upstream = upstream
     dist_utils._init_dist_pytorch = _init_dist_pytorch
-
-    from mmengine.model import MMDistributedDataParallel as DDP
-    ddp_init = DDP.__init__
-
-    def __init__(self, module, detect_anomalous_params=False, **kwargs):
-        if not torch.cuda.is_available():
-            kwargs.pop('device_ids', None)
-        ddp_init(self, module, detect_anomalous_params, **kwargs)
-
-    __init__.upstream = ddp_init
-    DDP.__init__ = __init__
 
 
 # --------------------------------------------------------------------- drn
@@ -126,73 +123,15 @@ def _shim_drn() -> None:
     sys.modules[_DRN_MODULES[1]] = mod
 
 
-# -------------------------------------------------------------- torch.load
-class UntrustedCheckpointError(RuntimeError):
-    """A full-pickle checkpoint from a place nobody said to trust."""
-
-
-def trust_checkpoint_path(path: str) -> None:
-    """Trust full-pickle checkpoints at ``path`` (a file or a folder).
-
-    ``tools/train.py`` calls this with the run's ``work_dir`` so that
-    ``--resume`` of the run's own checkpoints works.
-    """
-    path = osp.realpath(osp.expanduser(path))
-    if path not in _trusted:
-        _trusted.append(path)
-
-
-def trusted_checkpoint_paths() -> List[str]:
-    """The trusted files / folders: registered ones plus the env variable."""
-    env = [
-        osp.realpath(osp.expanduser(p))
-        for p in os.environ.get(TRUST_ENV, '').split(os.pathsep) if p
-    ]
-    return _trusted + env
-
-
-def _is_trusted(filename: str) -> bool:
-    real = osp.realpath(filename)
-    for p in trusted_checkpoint_paths():
-        if real == p or real.startswith(p.rstrip(os.sep) + os.sep):
-            return True
-    return False
-
-
-def load_local_checkpoint(filename: str, map_location=None):
-    """mmengine's local checkpoint loader, safe by default (see module doc).
-
-    Raises:
-        FileNotFoundError: ``filename`` does not exist.
-        UntrustedCheckpointError: it needs full unpickling and is not in a
-            trusted place.
-    """
-    filename = osp.expanduser(filename)
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
-    try:
-        return torch.load(
-            filename, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as err:
-        if not _is_trusted(filename):
-            raise UntrustedCheckpointError(
-                f'{filename}: this checkpoint is a full pickle (it holds '
-                'more than tensors, e.g. an mmengine training state), and '
-                'loading it would run code stored in the file. It is not '
-                'in a trusted place. If you trust it, pass '
-                '--trust-checkpoint to tools/train.py / tools/test.py, or '
-                f'add the file or its folder to ${TRUST_ENV}; or convert it '
-                'to weights only with tools/convert_pretrained.py. '
-                f'(torch said: {str(err).splitlines()[0]})') from None
-        return torch.load(
-            filename, map_location=map_location, weights_only=False)
-
-
-def _shim_torch_load() -> None:
+# ------------------------------------------------------ checkpoint loader
+def _shim_checkpoint_loader() -> None:
     from mmengine.runner.checkpoint import CheckpointLoader
 
     # mmengine logs the loader's name after 'load_from_' ("local backend").
+    # The policy is imported on first use: `mmaction_imr.engine` registers
+    # hooks, which need mmaction2 importable (shim 1) first.
     def load_from_local(filename, map_location=None):
+        from .engine.checkpoint import load_local_checkpoint
         return load_local_checkpoint(filename, map_location)
 
     CheckpointLoader.register_scheme(
@@ -209,6 +148,6 @@ def apply_shims() -> None:
         return
     _shim_mmcv_ops_warning()
     _shim_drn()
-    _shim_torch_load()
+    _shim_checkpoint_loader()
     _shim_cpu_dist()
     _applied = True

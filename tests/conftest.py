@@ -3,7 +3,7 @@ import os.path as osp
 
 import pytest
 
-import mmaction_imr  # noqa: F401  (shims + registration before any test)
+import mmaction_imr.register  # noqa: F401  (shims + registration first)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: Real videos from public repositories, beside the checkout (see SOURCES.md).

@@ -14,6 +14,7 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from mmaction_imr import compat
+from mmaction_imr.engine.checkpoint import TRUST_ENV
 
 PKG = pathlib.Path(__file__).resolve().parents[1] / 'mmaction_imr'
 
@@ -34,7 +35,7 @@ def test_drn_shim_makes_mmaction_models_importable():
         DRN()
 
 
-# ---------------------------------------------------------- torch.load shim
+# ------------------------------------------------- checkpoint loader shim
 def _full_checkpoint(path):
     """An mmengine-like training checkpoint: needs full unpickling."""
     buf = HistoryBuffer()
@@ -46,70 +47,121 @@ def _full_checkpoint(path):
             meta=dict(seed=np.int64(3))), path)
 
 
-def _weights_checkpoint(path):
-    torch.save(dict(state_dict={'w': torch.ones(2)}, meta={'epoch': 1}), path)
-
-
 def test_upstream_still_loads_without_weights_only(tmp_path):
     from mmengine.runner import checkpoint as ckpt_mod
     path = str(tmp_path / 'full.pth')
     _full_checkpoint(path)
     # mmengine's own loader (the one we replace) fails on its own files.
     upstream = ckpt_mod.load_from_local
-    assert upstream is not compat.load_local_checkpoint
     assert CheckpointLoader._get_checkpoint_loader('x.pth') is not upstream
     with pytest.raises(pickle.UnpicklingError):
         upstream(path, 'cpu')
 
 
-def test_weights_only_checkpoint_loads_anywhere(tmp_path):
-    path = str(tmp_path / 'zoo.pth')
-    _weights_checkpoint(path)
-    ckpt = CheckpointLoader.load_checkpoint(path, map_location='cpu')
-    assert torch.equal(ckpt['state_dict']['w'], torch.ones(2))
+def test_local_loader_is_the_trust_policy(tmp_path, monkeypatch):
+    from mmaction_imr.engine import checkpoint
+    calls = []
+    monkeypatch.setattr(checkpoint, 'load_local_checkpoint',
+                        lambda f, m=None: calls.append(f) or {})
+    CheckpointLoader.load_checkpoint(str(tmp_path / 'a.pth'))
+    assert calls == [str(tmp_path / 'a.pth')]
+    # only the local scheme is ours
+    assert CheckpointLoader._get_checkpoint_loader(
+        'https://x/a.pth').__module__ == 'mmengine.runner.checkpoint'
 
 
-def test_untrusted_full_pickle_is_refused(tmp_path, monkeypatch):
-    monkeypatch.delenv(compat.TRUST_ENV, raising=False)
-    path = str(tmp_path / 'elsewhere' / 'full.pth')
-    os.makedirs(os.path.dirname(path))
-    _full_checkpoint(path)
-    with pytest.raises(compat.UntrustedCheckpointError) as err:
-        CheckpointLoader.load_checkpoint(path, map_location='cpu')
-    msg = str(err.value)
-    assert path in msg and '--trust-checkpoint' in msg
-    assert compat.TRUST_ENV in msg
+# A stock mmaction2 Recognizer3D trained, resumed and loaded by a stock
+# mmengine Runner (no config of ours, no hook of ours), in a subprocess.
+STOCK_RUN = r"""
+import hashlib, json, os, pickle, sys
+if sys.argv[1] == 'plugin':
+    import mmaction_imr.register  # noqa: F401
+else:  # mmaction2 1.2.0 cannot import its models without this one shim
+    from mmaction_imr.compat import _shim_drn
+    _shim_drn()
+import torch
+from mmengine.dataset import pseudo_collate
+from mmengine.runner import Runner
+from mmaction.structures import ActionDataSample
+from mmaction.utils import register_all_modules
+register_all_modules()
+work_dir = sys.argv[2]
 
 
-def test_trusted_folder_and_env(tmp_path, monkeypatch):
-    monkeypatch.delenv(compat.TRUST_ENV, raising=False)
-    work_dir = tmp_path / 'work_dir'
-    work_dir.mkdir()
-    path = str(work_dir / 'epoch_1.pth')
-    _full_checkpoint(path)
-    other = str(tmp_path / 'other.pth')
-    _full_checkpoint(other)
-    # A sibling whose name starts like the trusted folder is not inside it.
-    sibling = tmp_path / 'work_dir2'
-    sibling.mkdir()
-    _full_checkpoint(str(sibling / 'x.pth'))
-    monkeypatch.setattr(compat, '_trusted', [])
-    compat.trust_checkpoint_path(str(work_dir))
-    ckpt = CheckpointLoader.load_checkpoint(path, map_location='cpu')
-    assert ckpt['meta']['seed'] == 3
-    with pytest.raises(compat.UntrustedCheckpointError):
-        CheckpointLoader.load_checkpoint(
-            str(sibling / 'x.pth'), map_location='cpu')
-    with pytest.raises(compat.UntrustedCheckpointError):
-        CheckpointLoader.load_checkpoint(other, map_location='cpu')
-    monkeypatch.setenv(compat.TRUST_ENV, other)
-    assert 'message_hub' in CheckpointLoader.load_checkpoint(
-        other, map_location='cpu')
+def runner(work_dir, epochs, **kwargs):
+    g = torch.Generator().manual_seed(0)
+    data = [dict(inputs=torch.rand(1, 3, 4, 32, 32, generator=g),
+                 data_samples=ActionDataSample().set_gt_label(i % 2))
+            for i in range(4)]
+    return Runner(
+        model=dict(
+            type='Recognizer3D',
+            backbone=dict(type='ResNet3d', depth=18, pretrained=None,
+                          pretrained2d=False, base_channels=4),
+            cls_head=dict(type='I3DHead', num_classes=2, in_channels=32),
+            data_preprocessor=dict(type='ActionDataPreprocessor',
+                                   format_shape='NCTHW')),
+        work_dir=work_dir,
+        train_dataloader=torch.utils.data.DataLoader(
+            data, batch_size=2, collate_fn=pseudo_collate),
+        train_cfg=dict(by_epoch=True, max_epochs=epochs),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+        default_hooks=dict(checkpoint=dict(type='CheckpointHook', interval=1)),
+        randomness=dict(seed=0), default_scope='mmaction',
+        log_level='WARNING', **kwargs)
 
 
-def test_missing_checkpoint_names_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match='nope.pth'):
-        CheckpointLoader.load_checkpoint(str(tmp_path / 'nope.pth'))
+def digest(model):
+    h = hashlib.sha256()
+    for k, v in sorted(model.state_dict().items()):
+        h.update(k.encode() + v.detach().numpy().tobytes())
+    return h.hexdigest()
+
+
+out = {}
+runner(work_dir, 1).train()
+try:
+    r = runner(work_dir, 2, resume=True)
+    r.train()
+    out['resume'] = digest(r.model)
+    r = runner(work_dir + '_load', 2,
+               load_from=os.path.join(work_dir, 'epoch_2.pth'))
+    r.load_or_resume()
+    out['load_from'] = digest(r.model)
+except pickle.UnpicklingError as err:
+    out['error'] = 'UnpicklingError'
+print(json.dumps(out))
+"""
+
+
+def _stock_run(tmp_path, plugin, **env):
+    import json
+    import subprocess
+    import sys
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', TRUST_ENV)}
+    environ.update(env)
+    wd = str(tmp_path / f'{plugin}-{len(env)}')
+    out = subprocess.run(
+        [sys.executable, '-c', STOCK_RUN, plugin, wd], capture_output=True,
+        text=True, env=environ, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_stock_recognizer_same_with_and_without_plugin(tmp_path):
+    # Without help, mmengine cannot resume its own checkpoints on this
+    # stack, with or without the plugin (the plugin's error is a subclass).
+    assert _stock_run(tmp_path, 'none') == {'error': 'UnpicklingError'}
+    assert _stock_run(tmp_path, 'plugin') == {'error': 'UnpicklingError'}
+    # The way a stock user resumes: torch's switch. The plugin respects it.
+    force = dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')
+    without = _stock_run(tmp_path, 'none', **force)
+    assert without['resume'] == without['load_from']
+    assert _stock_run(tmp_path, 'plugin', **force) == without
+    # Trusting the folder explicitly gives the same weights too.
+    trusted = dict({TRUST_ENV: str(tmp_path)})
+    assert _stock_run(tmp_path, 'plugin', **trusted) == without
 
 
 # ------------------------------------------------------------- mmcv.ops
@@ -140,7 +192,7 @@ def test_upstream_still_warns_about_missing_ops():
 
 
 def test_plugin_import_silences_only_that_warning():
-    err = _import_warnings('import mmaction_imr, mmaction.models')
+    err = _import_warnings('import mmaction_imr.register, mmaction.models')
     assert 'MultiScaleDeformableAttention' not in err
 
 
@@ -152,8 +204,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(
-    __import__('torch').cuda.is_available(), reason='needs a CPU-only torch')
+CPU_ONLY = pytest.mark.skipif(
+    torch.cuda.is_available(), reason='the shim is for CPU-only machines')
+
+
+@CPU_ONLY
 def test_upstream_pytorch_launcher_still_needs_cuda(monkeypatch):
     from mmengine.dist import utils as dist_utils
     upstream = dist_utils._init_dist_pytorch.upstream
@@ -163,17 +218,20 @@ def test_upstream_pytorch_launcher_still_needs_cuda(monkeypatch):
         upstream('gloo')  # fails in torch.cuda.set_device
 
 
-def test_pytorch_launcher_works_on_cpu(monkeypatch):
+@CPU_ONLY
+@pytest.mark.parametrize('backend', ['gloo', 'nccl'])
+def test_pytorch_launcher_works_on_cpu(monkeypatch, backend):
     import torch.distributed as dist
-    from mmengine.dist import utils as dist_utils
+    from mmengine.dist import init_dist
     monkeypatch.setenv('RANK', '0')
     monkeypatch.setenv('LOCAL_RANK', '0')
     monkeypatch.setenv('WORLD_SIZE', '1')
     monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
     monkeypatch.setenv('MASTER_PORT', str(_free_port()))
-    dist_utils._init_dist_pytorch('gloo')
+    init_dist('pytorch', backend=backend)  # what the Runner calls
     try:
         assert dist.is_initialized() and dist.get_world_size() == 1
+        assert dist.get_backend() == 'gloo'  # nccl needs GPUs
     finally:
         dist.destroy_process_group()
 
@@ -182,13 +240,18 @@ def test_upstream_runner_still_passes_device_ids():
     import inspect
 
     from mmengine.runner import Runner
-    assert "device_ids=[int(os.environ['LOCAL_RANK'])]" in inspect.getsource(
-        Runner.wrap_model)
+    source = inspect.getsource(Runner.wrap_model)
+    assert "device_ids=[int(os.environ['LOCAL_RANK'])]" in source
+    assert "default_args['device_ids']" in source  # for wrapper configs too
 
 
-def test_ddp_on_cpu_without_device_ids(monkeypatch):
+def test_ddp_is_not_patched_and_our_wrapper_takes_cpu_modules(monkeypatch):
     import torch.distributed as dist
     from mmengine.model import BaseModel, MMDistributedDataParallel
+
+    from mmaction.registry import MODEL_WRAPPERS
+    assert MMDistributedDataParallel.__init__.__module__ == (
+        'mmengine.model.wrappers.distributed')
     monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
     monkeypatch.setenv('MASTER_PORT', str(_free_port()))
     dist.init_process_group('gloo', rank=0, world_size=1)
@@ -201,8 +264,18 @@ def test_ddp_on_cpu_without_device_ids(monkeypatch):
             def forward(self, x, mode='tensor'):
                 return self.fc(x)
 
-        ddp = MMDistributedDataParallel(
-            module=Tiny(), device_ids=[0], broadcast_buffers=False)
+        with pytest.raises(ValueError, match='device_ids'):
+            MMDistributedDataParallel(module=Tiny(), device_ids=[0])
+        # what Runner.wrap_model does with the configs' model_wrapper_cfg
+        from mmengine.config import Config
+        from mmengine.registry import MODEL_WRAPPERS as ROOT
+        cfg = Config.fromfile(str(PKG.parent / 'configs' / '_base_' /
+                                  'default_runtime.py')).model_wrapper_cfg
+        assert ROOT.get(cfg.type) is MODEL_WRAPPERS.get(
+            'IMRDistributedDataParallel')
+        ddp = ROOT.build(cfg, default_args=dict(module=Tiny(),
+                                                device_ids=[0]))
         assert ddp.device_ids is None
+        assert isinstance(ddp, MMDistributedDataParallel)
     finally:
         dist.destroy_process_group()

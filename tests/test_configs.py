@@ -28,7 +28,7 @@ def test_config_builds(path):
     from mmaction.registry import MODELS
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'mmaction'
-    assert 'mmaction_imr' in cfg.custom_imports['imports']
+    assert cfg.custom_imports['imports'] == ['mmaction_imr.register']
     init_default_scope('mmaction')
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0

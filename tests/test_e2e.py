@@ -4,12 +4,15 @@ One module-scoped tiny synthetic data set; then, as a user would run them:
 ``tools/train.py`` (a broken video in the train list is skipped and
 counted), ``--resume``, ``tools/test.py --dump --show-dir``, self-supervised
 pretraining -> ``tools/convert_pretrained.py`` -> fine-tuning with
-``load_from``, and ``tools/dist_train.sh`` with 2 processes (gloo).
+``load_from``, crafted checkpoints at every entry point, mmaction2's stock
+tools (train, kill-and-resume equal to the uninterrupted run, test), and
+``dist_train.sh`` (ours and mmaction2's) with 2 processes (gloo).
 """
 import os
 import os.path as osp
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 
@@ -25,6 +28,10 @@ PRE = osp.join(TOY,
                'imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py')
 FT = osp.join(TOY,
               'imr_r18-tiny-pmsp-ctp-ft_1xb8-5gop-toy_synthetic-compressed.py')
+#: mmaction2's own tools, shipped inside its wheel.
+STOCK_TOOLS = osp.join(
+    osp.dirname(__import__('importlib.util').util.find_spec('mmaction').origin),
+    '.mim', 'tools')
 
 
 def run(args, timeout=300, env=None):
@@ -78,6 +85,8 @@ def sup_args(data, epochs=1, extra=()):
     return small(data, epochs, (
         f'train_dataloader.dataset.ann_file={data}/train_broken.txt',
         f'train_dataloader.dataset.data_prefix.video={videos}',
+        # 1 bad video in 9 is more than the default max_skip_ratio (0.1)
+        'train_dataloader.dataset.max_skip_ratio=0.5',
         # narrower than the toy model: seconds per epoch
         'model.backbone.base_channels=8', 'model.cls_head.in_channels=64,16,16',
         *extra))
@@ -88,6 +97,7 @@ def test_train_skips_broken_video_then_resumes_and_tests(data, tmp_path):
     out = run([sys.executable, 'tools/train.py', SUP, '--work-dir', wd,
                '--seed', '0', *sup_args(data, epochs=1)])
     assert 'broken.mp4' in out and re.search(r'skipp', out, re.I), out[-3000:]
+    assert re.search(r'epoch 1: [1-9]\d* of \d+ sample fetches skipped', out)
     assert osp.isfile(osp.join(wd, 'epoch_1.pth'))
     assert re.search(r'Epoch\(val\) \[1\]', out)
 
@@ -110,20 +120,75 @@ def test_train_skips_broken_video_then_resumes_and_tests(data, tmp_path):
     assert len([f for f in os.listdir(show) if f.endswith('.png')]) == 8
 
 
-def test_checkpoint_from_elsewhere_needs_trust(data, tmp_path):
+class Payload:
+    """Unpickling it runs code: it creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f'touch {self.marker}', ))
+
+
+def refused(args, marker, env=None):
+    """Run a tool that must refuse a checkpoint: exit 1, one line, no code
+    from the file run."""
+    proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True,
+                          timeout=300, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, f'{args} exited {proc.returncode}:\n{out}'
+    assert 'UntrustedCheckpointError' in out or 'error: ' in proc.stderr
+    assert 'MMACTION_IMR_TRUSTED_CHECKPOINTS' in out, out[-2000:]
+    assert not osp.exists(marker), f'{args} ran the payload'
+
+
+def test_crafted_checkpoints_never_run(data, tmp_path):
+    """Every entry point that loads a checkpoint, given a crafted one in a
+    folder the user names (``--work-dir``), refuses it."""
+    marker = str(tmp_path / 'ran')
+    folder = tmp_path / 'downloaded'
+    folder.mkdir()
+    evil = str(folder / 'epoch_1.pth')
+    torch.save(dict(state_dict={}, meta=dict(epoch=1, iter=2),
+                    message_hub=Payload(marker)), evil)
+    (folder / 'last_checkpoint').write_text(evil)
+    wd = ['--work-dir', str(folder)]
+    train = [sys.executable, 'tools/train.py', SUP]
+    refused(train + wd + ['--resume', *sup_args(data)], marker)
+    refused(train + wd + ['--resume', evil, *sup_args(data)], marker)
+    refused(train + ['--work-dir', str(tmp_path / 'ft'), *sup_args(
+        data, extra=(f'load_from={evil}', ))], marker)
+    refused([sys.executable, 'tools/test.py', SUP, evil, *wd,
+             *sup_args(data)], marker)
+    refused([sys.executable, osp.join(STOCK_TOOLS, 'test.py'), SUP, evil, *wd,
+             *sup_args(data)], marker)
+    refused([sys.executable, 'tools/convert_pretrained.py', evil,
+             str(tmp_path / 'b.pth')], marker)
+
+
+def test_foreign_checkpoint_needs_explicit_trust(data, tmp_path):
     wd = str(tmp_path / 'sup')
     run([sys.executable, 'tools/train.py', SUP, '--work-dir', wd,
          *sup_args(data)])
+    # The run's own checkpoint tests from any work dir, without a flag.
     other = str(tmp_path / 'tester')
+    run([sys.executable, 'tools/test.py', SUP, osp.join(wd, 'epoch_1.pth'),
+         '--work-dir', other, *sup_args(data)])
+    # A copy elsewhere is not the run's own: it needs the user's word.
+    copy = str(tmp_path / 'copy.pth')
+    shutil.copy(osp.join(wd, 'epoch_1.pth'), copy)
     proc = subprocess.run(
-        [sys.executable, 'tools/test.py', SUP, osp.join(wd, 'epoch_1.pth'),
-         '--work-dir', other, *sup_args(data)],
-        cwd=REPO, capture_output=True, text=True, timeout=300)
+        [sys.executable, 'tools/test.py', SUP, copy, '--work-dir', other,
+         *sup_args(data)], cwd=REPO, capture_output=True, text=True,
+        timeout=300)
     assert proc.returncode == 1
     assert '--trust-checkpoint' in proc.stderr
     assert 'Traceback' not in proc.stderr
-    run([sys.executable, 'tools/test.py', SUP, osp.join(wd, 'epoch_1.pth'),
-         '--work-dir', other, '--trust-checkpoint', *sup_args(data)])
+    run([sys.executable, 'tools/test.py', SUP, copy, '--work-dir', other,
+         '--trust-checkpoint', *sup_args(data)])
+    run([sys.executable, 'tools/test.py', SUP, copy, '--work-dir', other,
+         *sup_args(data)], env=dict(os.environ,
+                                    MMACTION_IMR_TRUSTED_CHECKPOINTS=copy))
 
 
 def test_pretrain_convert_finetune(data, tmp_path):
@@ -166,10 +231,68 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _state(path):
+    return torch.load(path, map_location='cpu',
+                      weights_only=False)['state_dict']
+
+
+def test_stock_tools_resume_repeats_the_uninterrupted_run(data, tmp_path):
+    """mmaction2's own tools with our config (only ``custom_imports``):
+    train 1 epoch, ``--resume`` to 2 (a kill after epoch 1), test. The
+    result equals our tools' uninterrupted seeded run, tensor for tensor."""
+    seeded = ['--seed', '0', '--deterministic']
+
+    def args(epochs):
+        # workers on, so that their seeds are part of what must repeat
+        return sup_args(data, epochs, (
+            f'train_dataloader.dataset.ann_file={data}/train.txt',
+            'train_dataloader.num_workers=1'))
+
+    whole = str(tmp_path / 'whole')
+    run([sys.executable, 'tools/train.py', SUP, '--work-dir', whole, *seeded,
+         *args(2)])
+    stock_train = [sys.executable, osp.join(STOCK_TOOLS, 'train.py'), SUP]
+    killed = str(tmp_path / 'killed')
+    run(stock_train + ['--work-dir', killed, *seeded, *args(1)])
+    out = run(stock_train + ['--work-dir', killed, '--resume', *seeded,
+                             *args(2)])
+    assert 'resumed epoch: 1' in out
+    assert 'restored the random states' in out
+    want, got = (_state(osp.join(wd, 'epoch_2.pth')) for wd in (whole,
+                                                                 killed))
+    assert set(want) == set(got)
+    differ = [k for k in want if not torch.equal(want[k], got[k])]
+    assert differ == [], f'{len(differ)} of {len(want)} tensors differ'
+    out = run([sys.executable, osp.join(STOCK_TOOLS, 'test.py'), SUP,
+               osp.join(killed, 'epoch_2.pth'), '--work-dir', killed,
+               *sup_args(data)])
+    assert 'acc/top1' in out
+
+
+def _dist_env(**extra):
+    # the stock launcher calls `python`: this venv's
+    env = {k: v for k, v in os.environ.items() if k != 'PORT'}
+    return dict(env, PYTHON=sys.executable,
+                PATH=osp.dirname(sys.executable) + os.pathsep +
+                env.get('PATH', ''), **extra)
+
+
 def test_dist_train_two_processes(data, tmp_path):
+    # No PORT: torchrun --standalone picks a free one (no collisions).
+    # Both ranks must exit 0: the process group ends before the interpreter
+    # does (docs/reliability.md: 21 consecutive runs clean).
     wd = str(tmp_path / 'dist')
-    env = dict(os.environ, PYTHON=sys.executable, PORT=str(_free_port()))
     out = run(['bash', 'tools/dist_train.sh', SUP, '2', '--work-dir', wd,
-               *sup_args(data)], env=env, timeout=400)
+               *sup_args(data)], env=_dist_env(), timeout=400)
+    assert 'Distributed training: True' in out
+    assert 'terminate called' not in out
+    assert osp.isfile(osp.join(wd, 'epoch_1.pth'))
+
+
+def test_stock_dist_train_two_processes_on_cpu(data, tmp_path):
+    wd = str(tmp_path / 'dist')
+    out = run(['bash', osp.join(STOCK_TOOLS, 'dist_train.sh'), SUP, '2',
+               '--work-dir', wd, *sup_args(data)],
+              env=_dist_env(PORT=str(_free_port())), timeout=400)
     assert 'Distributed training: True' in out
     assert osp.isfile(osp.join(wd, 'epoch_1.pth'))

@@ -14,8 +14,9 @@ Use the result as ``load_from`` of a fine-tuning config, or in the backbone
 
 An mmengine training checkpoint is a full pickle: loading it runs code stored
 in the file. It is read only with --trust-checkpoint (say so only for files
-you made) or from a trusted place (MMACTION_IMR_TRUSTED_CHECKPOINTS);
-weights-only sources need nothing.
+you made), when a run of yours wrote it (the manifest beside it), or when
+it is listed in $MMACTION_IMR_TRUSTED_CHECKPOINTS; weights-only sources need
+nothing.
 
 Exit codes: 0 converted; 1 the checkpoint could not be read, has no backbone
 keys or does not match --config (the keys are listed); 2 bad arguments.
@@ -24,9 +25,10 @@ import argparse
 import sys
 from collections import Counter
 
-import mmaction_imr  # noqa: F401  (shims + registration first)
-from mmaction_imr.compat import UntrustedCheckpointError
-from mmaction_imr.models.selfsup.convert import convert_pretrained
+import mmaction_imr.register  # noqa: F401  (shims + registration first)
+from mmaction_imr.engine.checkpoint import (CheckpointReadError,
+                                            UntrustedCheckpointError)
+from mmaction_imr.engine.convert import convert_pretrained
 
 
 def _summary(keys):
@@ -61,7 +63,8 @@ def main(argv=None) -> int:
     try:
         result = convert_pretrained(args.src, args.dst, args.prefix,
                                     args.trust_checkpoint, backbone_cfg)
-    except (OSError, ValueError, UntrustedCheckpointError) as err:
+    except (OSError, ValueError, UntrustedCheckpointError,
+            CheckpointReadError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
     print(f'kept {len(result.kept)} tensors: {_summary(result.kept)}')

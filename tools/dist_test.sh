@@ -11,13 +11,20 @@ CHECKPOINT=$2
 NPROC=$3
 NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-127.0.0.1}
 PYTHON=${PYTHON:-python}
 DIR="$(cd "$(dirname "$0")" && pwd)"
 
+if [ "$NNODES" = 1 ] && [ -z "${PORT:-}" ]; then
+    # One node: torchrun picks a free port, so that two jobs on the same
+    # machine never collide on 29500.
+    RDZV=(--standalone)
+else
+    RDZV=(--nnodes="$NNODES" --node_rank="$NODE_RANK"
+          --master_addr="$MASTER_ADDR" --master_port="${PORT:-29500}")
+fi
+
 PYTHONPATH="$DIR/..${PYTHONPATH:+:$PYTHONPATH}" \
-exec "$PYTHON" -m torch.distributed.run --nnodes="$NNODES" \
-    --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
-    --nproc_per_node="$NPROC" --master_port="$PORT" \
+exec "$PYTHON" -m torch.distributed.run "${RDZV[@]}" \
+    --nproc_per_node="$NPROC" \
     "$DIR/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"

@@ -14,9 +14,10 @@ Exit codes: 0 published, 1 the checkpoint could not be read or written,
 import argparse
 import sys
 
-import mmaction_imr  # noqa: F401
-from mmaction_imr.compat import UntrustedCheckpointError
-from mmaction_imr.engine.checkpoint import publish_checkpoint
+import mmaction_imr.register  # noqa: F401  (shims + registration)
+from mmaction_imr.engine.checkpoint import (CheckpointReadError,
+                                            UntrustedCheckpointError,
+                                            publish_checkpoint)
 
 
 def main(argv=None) -> int:
@@ -31,7 +32,8 @@ def main(argv=None) -> int:
     try:
         path = publish_checkpoint(
             args.src, args.out, trust=args.trust_checkpoint)
-    except (OSError, ValueError, UntrustedCheckpointError) as err:
+    except (OSError, ValueError, UntrustedCheckpointError,
+            CheckpointReadError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
     print(path)

@@ -2,7 +2,9 @@
 # Re-run every toy-scale result of the README on the synthetic data set
 # (about 35 minutes on 2 CPU cores) and print the tables.
 #   bash tools/reproduce_toy_results.sh [WORK_ROOT]   # default work_dirs/toy_results
-# Each run uses --seed 0; a finished run (its .done marker) is not re-run.
+# Each run uses --seed 0; the supervised three-stream model is also trained
+# with seeds 1 and 2 (mean and spread printed), to show how much one toy run
+# moves with the seed. A finished run (its .done marker) is not re-run.
 # The tests load our own training checkpoints: --trust-checkpoint.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup_env.sh"
@@ -11,10 +13,10 @@ ROOT=${1:-work_dirs/toy_results}
 TOY=configs/toy
 "$PY" tools/data/make_synthetic.py --out data/synthetic
 
-train() {  # NAME CONFIG [train args...]
+train() {  # NAME CONFIG [train args...] (--seed 0 unless SEED is set)
     local name=$1 cfg=$2; shift 2
     if [ ! -f "$ROOT/$name/.done" ]; then
-        "$PY" tools/train.py "$cfg" --work-dir "$ROOT/$name" --seed 0 "$@"
+        "$PY" tools/train.py "$cfg" --work-dir "$ROOT/$name" --seed "${SEED:-0}" "$@"
         touch "$ROOT/$name/.done"
     fi
 }
@@ -31,6 +33,9 @@ test3crop() {  # NAME CONFIG -> prints top-1 of the last epoch, 3-crop test
 }
 
 train three_stream $TOY/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
+for seed in 1 2; do
+    SEED=$seed train three_stream_seed$seed $TOY/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
+done
 train iframe_only $TOY/imr_r18-tiny-iframe_1xb16-5gop-toy_synthetic-compressed.py
 train pretrain $TOY/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
 train ctp_only $TOY/imr-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
@@ -57,6 +62,18 @@ for run in three_stream:imr_r18-tiny_1xb16 iframe_only:imr_r18-tiny-iframe_1xb16
     cfg=$TOY/${run#*:}-5gop-toy_synthetic-compressed.py
     echo "| $name | $(test3crop "$name" "$cfg") |"
 done
+echo
+tops=()
+for name in three_stream three_stream_seed1 three_stream_seed2; do
+    tops+=("$(test3crop "$name" $TOY/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py \
+        | grep -o '[0-9.]*$')")
+done
+"$PY" - "${tops[@]}" <<'PYEOF'
+import statistics, sys
+v = [100 * float(x) for x in sys.argv[1:]]
+print('three_stream, seeds 0 1 2: ' + ' / '.join(f'{x:.1f}' for x in v)
+      + f' %; mean {statistics.mean(v):.1f} %, std {statistics.stdev(v):.1f}')
+PYEOF
 echo
 echo "Pretext accuracy on the held-out val clips (last checkpoint):"
 pretext() {  # NAME CONFIG [test args...]

@@ -9,8 +9,9 @@ The arguments are mmaction2's ``tools/test.py`` arguments, plus
     bash tools/dist_test.sh CONFIG CKPT 2
 
 The checkpoint loads safely (weights only) when it is a model-zoo file; a
-full training checkpoint loads when it lies in the work dir, or with
-``--trust-checkpoint``.
+full training checkpoint loads when a run of yours wrote it (recorded in
+``trusted_checkpoints.json`` beside it), with ``--trust-checkpoint``, or when
+it is listed in ``$MMACTION_IMR_TRUSTED_CHECKPOINTS``.
 """
 import argparse
 import os.path as osp
@@ -18,9 +19,9 @@ import sys
 
 from mmengine.config import Config
 
-import mmaction_imr  # noqa: F401  (shims + registration)
-from mmaction_imr.engine.cli import (add_common_args, finish_config,
-                                     load_upstream_tool, parse_cli, run)
+import mmaction_imr.register  # noqa: F401  (shims + registration)
+from mmaction_imr.engine.cli import (add_common_args, load_upstream_tool,
+                                     parse_cli, run)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -63,8 +64,7 @@ def main(argv=None) -> int:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
-    cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
-    return run(cfg, 'test')
+    return run(cfg, 'test', trust_checkpoint=args.trust_checkpoint)
 
 
 if __name__ == '__main__':

@@ -4,7 +4,8 @@
 The arguments are mmaction2's ``tools/train.py`` arguments, plus
 ``--trust-checkpoint``. Examples::
 
-    python tools/train.py configs/toy/imr_r18-tiny_1xb8-5gop-8e_synthetic-compressed.py
+    python tools/train.py \
+        configs/toy/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
     python tools/train.py CONFIG --resume            # latest ckpt of work_dir
     python tools/train.py CONFIG --cfg-options train_dataloader.batch_size=4
     bash tools/dist_train.sh CONFIG 2                # 2 processes (torchrun)
@@ -16,9 +17,9 @@ import torch
 
 from mmengine.config import Config
 
-import mmaction_imr  # noqa: F401  (shims + registration)
-from mmaction_imr.engine.cli import (add_common_args, finish_config,
-                                     load_upstream_tool, parse_cli, run)
+import mmaction_imr.register  # noqa: F401  (shims + registration)
+from mmaction_imr.engine.cli import (add_common_args, load_upstream_tool,
+                                     parse_cli, run)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -59,8 +60,7 @@ def main(argv=None) -> int:
         return 2
     cfg = Config.fromfile(args.config)
     cfg = load_upstream_tool('train').merge_args(cfg, args)
-    cfg = finish_config(cfg, trust_checkpoint=args.trust_checkpoint)
-    return run(cfg, 'train')
+    return run(cfg, 'train', trust_checkpoint=args.trust_checkpoint)
 
 
 if __name__ == '__main__':

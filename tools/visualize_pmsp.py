@@ -2,16 +2,19 @@
 """Draw the PMSP labels of a video clip (paper Figures 5-12), and with a
 pretrained model its predictions beside them (Figures 13-14).
 
-Reads T consecutive GOPs (default 5 from GOP 0) with mmaction_imr.codec,
-computes the 27 PMSP labels from the motion vectors and draws, for each
-temporal scale t in (1, 3, 5), the I-frames with the cell of highest
-motion-boundary energy: red = 2x2 grid, green = 3x3, blue = 4x4.
+The clip is the one the config's test pipeline makes (its GOPs, resize and
+crops; use --cfg-options to change them), the labels are those of its
+motion vectors, for the grid sizes and temporal scales of the config's
+PMSP head. For each temporal scale t (rows) the I-frames show the cell of
+highest motion-boundary energy: red = 2x2 grid, green = 3x3, blue = 4x4.
 
-    python tools/visualize_pmsp.py video.mp4 --out-dir vis/
-    python tools/visualize_pmsp.py video.mp4 --config CFG --checkpoint CKPT
+    python tools/visualize_pmsp.py video.mp4 CONFIG --out-dir vis/
+    python tools/visualize_pmsp.py video.mp4 CONFIG CHECKPOINT --out-dir vis/
 
-Writes DIR/<video>_g<start>_pmsp.png, and with a model
-DIR/<video>_g<start>_pmsp_pred.png (ground truth left, prediction right).
+CONFIG is a self-supervised config with a PMSP head (IMRSelfSup). Writes
+DIR/<video>_pmsp.png (labels), and with CHECKPOINT also
+DIR/<video>_pmsp_pred.png (labels left, prediction right) and prints the
+PMSP accuracy on the clip.
 
 Exit codes: 0 written; 1 the video / config / checkpoint could not be used;
 2 bad arguments.
@@ -19,9 +22,8 @@ Exit codes: 0 written; 1 the video / config / checkpoint could not be used;
 import argparse
 import os
 import os.path as osp
+import pickle
 import sys
-
-import mmaction_imr  # noqa: F401  (shims + registration first)
 
 
 def _write(path, rgb):
@@ -31,86 +33,56 @@ def _write(path, rgb):
     print(f'wrote {path}')
 
 
-def _build_model(config, checkpoint, trust):
-    from mmengine.config import Config
-    from mmengine.runner.checkpoint import load_checkpoint
-
-    from mmaction.registry import MODELS
-    from mmaction_imr.compat import trust_checkpoint_path
-    cfg = Config.fromfile(config)
-    model_cfg = cfg.model
-    model_cfg.get('backbone', {}).pop('init_cfg', None)
-    model = MODELS.build(model_cfg)
-    if trust:
-        trust_checkpoint_path(checkpoint)
-    load_checkpoint(model, checkpoint, map_location='cpu')
-    return model.eval()
-
-
 def main(argv=None) -> int:
+    from mmaction_imr.apis import add_model_args
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument('video', help='input video file')
+    parser.add_argument('config', help='IMRSelfSup config with a PMSP head')
+    parser.add_argument('checkpoint', nargs='?',
+                        help='its checkpoint: also draw the predictions')
     parser.add_argument('--out-dir', default='.', help='output folder '
                         '(default: current folder)')
-    parser.add_argument('--start-gop', type=int, default=0,
-                        help='first GOP of the clip (default: 0)')
-    parser.add_argument('--num-gops', type=int, default=5,
-                        help='GOPs per clip T (default: 5)')
-    parser.add_argument('--kappa', type=int, default=5,
-                        help='P-frames per GOP (default: 5)')
-    parser.add_argument('--short-side', type=int, default=256,
-                        help='resize to this short side, 0 keeps the size '
-                        '(default: 256)')
-    parser.add_argument('--temporal', type=int, nargs='+', default=[1, 3, 5],
-                        help='temporal scales (default: 1 3 5; each <= T)')
-    parser.add_argument('--config', help='IMRSelfSup config (with '
-                        '--checkpoint): also draw its predictions')
-    parser.add_argument('--checkpoint', help='IMRSelfSup checkpoint')
-    parser.add_argument('--trust-checkpoint', action='store_true',
-                        help='CHECKPOINT is a full pickle you trust (your '
-                        'own training run)')
+    parser.add_argument('--view', type=int, default=0,
+                        help='which view of the test pipeline to draw, e.g. '
+                        'one of 3 crops (default: 0)')
+    add_model_args(parser, 'test_pipeline.4.type=CompressedCenterCrop')
     args = parser.parse_args(argv)
-    if bool(args.config) != bool(args.checkpoint):
-        parser.error('--config and --checkpoint go together')
+    if args.view < 0:
+        parser.error('--view must be >= 0')
 
-    import torch
-
+    import mmaction_imr.register  # noqa: F401  (shims + registration)
+    from mmaction_imr.apis import inference_pmsp, init_model
     from mmaction_imr.codec import CompressedVideoError
-    from mmaction_imr.compat import UntrustedCheckpointError
-    from mmaction_imr.pretext import pmsp_labels
-    from mmaction_imr.visualization.pmsp import (draw_pmsp_comparison,
-                                                 draw_pmsp_grid,
-                                                 load_pmsp_clip,
-                                                 predict_pmsp)
-    temporal = tuple(args.temporal)
+    from mmaction_imr.engine.checkpoint import (CheckpointReadError,
+                                                trust_checkpoints)
+    from mmaction_imr.visualization import (draw_pmsp_comparison,
+                                            draw_pmsp_grid)
+    trusted = [args.checkpoint] if args.trust_checkpoint else []
     try:
-        clip = load_pmsp_clip(args.video, args.start_gop, args.num_gops,
-                              args.kappa, args.short_side or None)
-        mv = torch.from_numpy(clip['motion_vectors']).permute(3, 0, 1, 2)
-        gt = pmsp_labels(mv[None], args.num_gops,
-                         temporal=temporal)[0].numpy()
-        stem = osp.join(args.out_dir, '{}_g{}_pmsp'.format(
-            osp.splitext(osp.basename(args.video))[0], args.start_gop))
+        with trust_checkpoints(trusted):
+            model = init_model(args.config, args.checkpoint, args.device,
+                               args.cfg_options)
+        res = inference_pmsp(model, args.video)
+        if args.view >= len(res.imgs):
+            raise ValueError(f'--view {args.view}: the test pipeline of '
+                             f'{args.config} gives {len(res.imgs)} view(s)')
+        v = args.view
+        stem = osp.join(args.out_dir, osp.splitext(
+            osp.basename(args.video))[0] + '_pmsp')
         os.makedirs(args.out_dir, exist_ok=True)
-        _write(stem + '.png', draw_pmsp_grid(clip['imgs'], gt,
-                                             temporal=temporal))
+        _write(stem + '.png', draw_pmsp_grid(
+            res.imgs[v], res.gt_labels[v], res.spatial, res.temporal))
         if args.checkpoint:
-            model = _build_model(args.config, args.checkpoint,
-                                 args.trust_checkpoint)
-            pred = predict_pmsp(model, clip)
-            if pred.shape != gt.shape:
-                raise ValueError(f'{args.config}: the PMSP head predicts '
-                                 f'{len(pred)} labels, --temporal '
-                                 f'{" ".join(map(str, temporal))} gives '
-                                 f'{len(gt)}; pass its temporal scales')
-            print(f'PMSP accuracy on this clip: {(pred == gt).mean():.3f} '
-                  f'({len(gt)} labels)')
-            _write(stem + '_pred.png',
-                   draw_pmsp_comparison(clip['imgs'], gt, pred,
-                                        temporal=temporal))
-    except (CompressedVideoError, OSError, ValueError,
-            UntrustedCheckpointError) as err:
+            acc = float((res.gt_labels[v] == res.pred_labels[v]).mean())
+            print(f'PMSP accuracy on this clip: {acc:.3f} '
+                  f'({res.gt_labels.shape[1]} labels)')
+            _write(stem + '_pred.png', draw_pmsp_comparison(
+                res.imgs[v], res.gt_labels[v], res.pred_labels[v],
+                res.spatial, res.temporal))
+    except (CompressedVideoError, CheckpointReadError, OSError, ValueError,
+            KeyError, pickle.UnpicklingError) as err:
+        # UntrustedCheckpointError is an UnpicklingError
         print(f'error: {err}', file=sys.stderr)
         return 1
     return 0

@@ -1,7 +1,9 @@
 # Runtime shared by every config of mmaction-imr (mmaction2's, plus the
 # plugin import and our checkpoint / visualisation settings).
 default_scope = 'mmaction'
-custom_imports = dict(imports=['mmaction_imr'], allow_failed_imports=False)
+# Registration is explicit: a bare `import mmaction_imr` registers nothing.
+custom_imports = dict(
+    imports=['mmaction_imr.register'], allow_failed_imports=False)
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
@@ -16,14 +18,32 @@ default_hooks = dict(
         save_best='auto'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
+    # Record each saved checkpoint in the keyed manifest beside it: the
+    # run's own checkpoints load (resume, test) with any tool, nothing else
+    # is unpickled without being named (mmaction_imr/engine/checkpoint.py).
+    checkpoint_manifest=dict(type='CheckpointManifestHook'),
+    # Random states in every checkpoint: `--resume` repeats the
+    # uninterrupted seeded run exactly.
+    rng_state=dict(type='RNGStateHook'),
+    # End the process group before exit (gloo aborts at shutdown otherwise).
+    dist_shutdown=dict(type='DistShutdownHook'),
     # Off by default; `tools/test.py --show-dir DIR` turns it on.
     visualization=dict(type='CompressedVisualizationHook', enable=False))
 
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    # tools/train.py switches to gloo on machines without a GPU.
+    # Without a GPU the registration module runs nccl jobs on gloo.
     dist_cfg=dict(backend='nccl'))
+
+# mmengine's DDP wrapper with mmengine's defaults, but it also wraps CPU
+# modules (mmengine passes `device_ids`, which torch refuses for those).
+# Set `find_unused_parameters` here: with a wrapper config mmengine ignores
+# the top-level `find_unused_parameters`. The scope prefix is needed: the
+# Runner looks the type up in mmengine's root registry.
+model_wrapper_cfg = dict(
+    type='mmaction.IMRDistributedDataParallel', broadcast_buffers=False,
+    find_unused_parameters=False)
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 

@@ -8,5 +8,5 @@
 _base_ = ['./imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py']
 
 model = dict(
-    backbone=dict(streams=('imgs', ), connection='none'),
+    backbone=dict(streams=('imgs', ), fusion=None),
     cls_head=dict(in_channels=(128, )))

@@ -11,8 +11,8 @@ For each requested GOP of ``K`` frames it returns the I-frame (the GOP's
 first frame) and ``kappa`` P-frames at the positions of
 :func:`~mmaction_imr.codec.gop.sample_positions` (2, 4, 6, 8, 10 for K=12):
 
-- motion vectors, DESIGN.md section 2 convention (forward, prev -> cur, per
-  one frame, see :mod:`~mmaction_imr.codec.motion`); with
+- motion vectors, docs/design.md#motion-vector-convention (forward, prev ->
+  cur, per one frame, see :mod:`~mmaction_imr.codec.motion`); with
   ``accumulate=True`` the total displacement from the GOP's I-frame to the
   frame, traced back frame by frame in display order (CoViAR);
 - residuals, RGB, signed float32 in 0..255 units: raw mode
@@ -26,28 +26,57 @@ order, among the frames decoded before the frame (decode order from the
 container's timestamps). Reference frames are the I/P frames (picture
 types), or for H.264 the frames whose NAL header says so (``nal_ref_idc``),
 which covers B-pyramids (B-frames referenced by other B-frames). H.264 can
-pick among several past references per block; side data does not say which,
-so the nearest one is assumed. A sampled frame that is an I-frame (virtual
-GOPs) has zero motion and, in raw mode, the residual against its past
-reference.
+pick among several past references per block (x264's default is 3); side
+data does not say which, so the nearest one is assumed: such blocks get
+vectors too large by the distance ratio and a larger raw residual. The
+reader logs this once per process for such files (``GopIndex.ref_frames >
+1``); ``docs/codec.md`` gives the measured size of the effect. A sampled
+frame that is an I-frame (virtual GOPs) has zero motion and, in raw mode,
+the residual against its past reference.
+
+Training resolution: with ``target_short_side`` every stream is made at
+the size the network sees (short side ``S``, the other side rounded like
+mmaction's ``Resize(scale=(-1, S))``): each frame it needs is converted to
+RGB and resized once (``cv2.resize``, bilinear, as ``CompressedResize``
+does), motion vectors are rasterised straight at that size with their
+values scaled (:func:`~.motion.parse_motion_vectors`), and residuals and
+warps run at that size. The result equals resizing the native-size streams
+within the tolerances of ``docs/codec.md`` (I-frames: exactly; raw vectors:
+exactly, away from block edges; residuals and accumulated vectors: small
+interpolation differences). Scaling inside swscale
+(``reformat(width=, height=)``) was measured about 2x slower than its
+unscaled RGB conversion followed by ``cv2.resize`` (1280x720 to 455x256).
+
+Memory: the streams are float32 at the output size, about
+``T * kappa * H * W * 20`` bytes, so ``max_pixels`` refuses outputs above
+1080p by default (a 5-GOP 4K clip would need several GB per worker; with
+``target_short_side`` a 4K video is fine).
 """
+import logging
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import av
 import cv2
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from .errors import CompressedVideoError
-from .gop import GopIndex, _describe, index_gops, open_video, sample_positions
+from ..streams import (IMGS, MOTION_VECTORS, RESIDUALS, STREAM_KEYS, STREAMS,
+                       check_streams)
+from .errors import CompressedVideoError, describe_error
+from .gop import GopIndex, index_gops, open_video, sample_positions
 from .motion import (BlockMotion, accumulate_step, dense_flow,
-                     parse_motion_vectors, pixel_grid, warp)
+                     parse_motion_vectors, pixel_grid, predict_along,
+                     predict_blocks, warp)
 
-__all__ = ['STREAMS', 'CompressedClip', 'read_clip']
+__all__ = ['MAX_PIXELS', 'CompressedClip', 'read_clip', 'short_side_size']
 
-#: Stream names of :func:`read_clip`.
-STREAMS = ('iframes', 'motion_vectors', 'residuals')
+#: Default pixel bound of :func:`read_clip`: 1080p (with H.264's 1088 coded
+#: lines) passes, 1440p and 4K do not.
+MAX_PIXELS = 1920 * 1088
+
+logger = logging.getLogger(__name__)
+_warned_multiref = False
 
 # av's PictureType values -> one letter (SI/SP/BI fold into I/P/B).
 _PICT = {1: 'I', 2: 'P', 3: 'B', 4: 'S', 5: 'I', 6: 'P', 7: 'B'}
@@ -62,8 +91,11 @@ _MAX_WAIT = 16
 class CompressedClip:
     """What :func:`read_clip` returns for ``T`` GOPs.
 
+    The array attributes are named after the stream keys of
+    :mod:`mmaction_imr.streams`.
+
     Attributes:
-        iframes: ``[T, H, W, 3]`` uint8 RGB, or None if not requested.
+        imgs: ``[T, H, W, 3]`` uint8 RGB I-frames, or None if not requested.
         motion_vectors: ``[T * kappa, H, W, 2]`` float32 ``(u, v)`` pixels
             (per frame, or since the I-frame when accumulated), or None.
         residuals: ``[T * kappa, H, W, 3]`` float32 signed RGB, or None.
@@ -75,13 +107,21 @@ class CompressedClip:
         kappa: P-frames per GOP.
         accumulate: Whether vectors and residuals are accumulated.
     """
-    iframes: Optional[np.ndarray]
+    imgs: Optional[np.ndarray]
     motion_vectors: Optional[np.ndarray]
     residuals: Optional[np.ndarray]
     frame_inds: np.ndarray
     pict_types: np.ndarray
     kappa: int
     accumulate: bool
+
+    @property
+    def shape(self) -> Tuple[int, int]:
+        """``(H, W)`` of the streams (all have the same)."""
+        for a in (self.imgs, self.motion_vectors, self.residuals):
+            if a is not None:
+                return a.shape[1:3]
+        raise ValueError('the clip has no stream')
 
 
 class _Frame:
@@ -91,12 +131,14 @@ class _Frame:
     ``frame.to_ndarray(format=...)`` builds a new one (and a new swscale
     context) per call, about 3x slower for 340x256; same pixels.
     """
-    __slots__ = ('idx', 'ptype', 'frame', '_rgb', 'motion', '_fmt')
+    __slots__ = ('idx', 'ptype', 'frame', '_rgb', 'motion', '_fmt', '_size')
 
     def __init__(self, idx: int, frame: 'av.VideoFrame',
-                 reformatter: VideoReformatter):
+                 reformatter: VideoReformatter,
+                 size: Optional[Tuple[int, int]] = None):
         self.idx = idx
         self._fmt = reformatter
+        self._size = size  # output (w, h), None for the coded size
         self.ptype = _PICT.get(int(frame.pict_type), 'P')
         self.frame = frame
         self._rgb = None
@@ -104,8 +146,11 @@ class _Frame:
 
     def rgb(self) -> np.ndarray:
         if self._rgb is None:
-            self._rgb = self._fmt.reformat(self.frame,
-                                           format='rgb24').to_ndarray()
+            rgb = self._fmt.reformat(self.frame, format='rgb24').to_ndarray()
+            if self._size is not None:
+                rgb = cv2.resize(rgb, self._size,
+                                 interpolation=cv2.INTER_LINEAR)
+            self._rgb = rgb
         return self._rgb
 
 
@@ -117,21 +162,24 @@ class _ClipReader:
     """State of one read: which frames fill which output slots."""
 
     def __init__(self, index: GopIndex, gops: np.ndarray, kappa: int,
-                 accumulate: bool, streams: Sequence[str]):
+                 accumulate: bool, streams: Sequence[str],
+                 size: Tuple[int, int]):
         self.index = index
         self.kappa = kappa
         self.accumulate = accumulate
-        self.need_iframes = 'iframes' in streams
-        self.need_mv = 'motion_vectors' in streams
-        self.need_res = 'residuals' in streams
+        self.need_imgs = IMGS in streams
+        self.need_mv = MOTION_VECTORS in streams
+        self.need_res = RESIDUALS in streams
         self.need_motion = self.need_mv or self.need_res
-        h, w = index.height, index.width
+        self.coded_shape = (index.height, index.width)
+        w, h = size  # of every output stream
         self.shape = (h, w)
+        self.size = None if self.shape == self.coded_shape else (w, h)
         self.gops = gops
         n = len(gops)
         self.slot = {int(g): u for u, g in enumerate(gops)}
-        self.iframes = (np.empty((n, h, w, 3), np.uint8)
-                        if self.need_iframes else None)
+        self.imgs = (np.empty((n, h, w, 3), np.uint8)
+                     if self.need_imgs else None)
         self.mvs = (np.empty((n, kappa, h, w, 2), np.float32)
                     if self.need_mv else None)
         self.res = (np.empty((n, kappa, h, w, 3), np.float32)
@@ -158,6 +206,8 @@ class _ClipReader:
         # Scratch sampling map for warp() (one allocation per clip).
         self.map_buf = (np.empty((h, w, 2), np.float32)
                         if self.need_res else None)
+        self.acc_buf = (np.empty((h, w, 2), np.float32)
+                        if self.need_motion and accumulate else None)
         self.reformatter = VideoReformatter()
         self.i_rgb: Dict[int, np.ndarray] = {}
         self.back: Dict[int, np.ndarray] = {}
@@ -197,12 +247,12 @@ class _ClipReader:
 
     def feed(self, idx: int, frame: 'av.VideoFrame') -> None:
         """Take the next decoded frame (display order)."""
-        if (frame.height, frame.width) != self.shape:
+        if (frame.height, frame.width) != self.coded_shape:
             raise CompressedVideoError(
                 self.index.filename,
                 f'frame {idx} is {frame.width}x{frame.height}, the stream '
-                f'was {self.shape[1]}x{self.shape[0]}')
-        f = _Frame(idx, frame, self.reformatter)
+                f'was {self.coded_shape[1]}x{self.coded_shape[0]}')
+        f = _Frame(idx, frame, self.reformatter, self.size)
         if self._is_anchor(f):
             self.anchors.append(f)
             del self.anchors[:-_MAX_ANCHORS]
@@ -234,7 +284,7 @@ class _ClipReader:
             side = (None if f.ptype == 'I' else
                     f.frame.side_data.get('MOTION_VECTORS'))
             f.motion = (None if side is None else parse_motion_vectors(
-                side.to_ndarray(), *self.shape))
+                side.to_ndarray(), *self.coded_shape, size=self.size))
         return f.motion
 
     def _flow(self, f: _Frame, past: Optional[_Frame],
@@ -246,7 +296,10 @@ class _ClipReader:
         B-frame we use the next P-frame's field, like MPEG-4's direct mode
         (co-located vectors scaled by temporal distance), and return
         ``'direct'`` instead of block motion so that raw prediction
-        bi-predicts along that field.
+        bi-predicts along that field. When the next reference is an I-frame
+        (the B-frames that close a GOP) it has no field: the previous
+        P-frame's field, per frame of its own reference distance, stands in
+        (constant motion over a few frames).
         """
         motion = self._motion(f)
         if f.ptype != 'I':
@@ -255,11 +308,14 @@ class _ClipReader:
             return np.zeros(self.shape + (2, ), np.float32), None
         if (f.ptype == 'B' and self.index.codec != 'h264'
                 and past is not None and future is not None
-                and future.ptype != 'I' and not motion.past.any()
-                and not motion.future.any()):
-            fmotion = self._motion(future)
+                and not motion.past.any() and not motion.future.any()):
+            fmotion = None if future.ptype == 'I' else self._motion(future)
             if fmotion is not None:
                 return dense_flow(fmotion, future.idx - past.idx), 'direct'
+            before = self._past(past) if past.ptype != 'I' else None
+            pmotion = None if before is None else self._motion(past)
+            if pmotion is not None:
+                return dense_flow(pmotion, past.idx - before.idx), 'direct'
         return dense_flow(motion, f.idx - past.idx if past else 1,
                           future.idx - f.idx if future else 1), motion
 
@@ -273,12 +329,12 @@ class _ClipReader:
         if offset == 0:
             self.pict_types[u, 0] = f.ptype
             self.filled[u, 0] = True
-            if self.need_iframes:
-                self.iframes[u] = f.rgb()
+            if self.need_imgs:
+                self.imgs[u] = f.rgb()
             if self.accumulate and self.need_res:
                 self.i_rgb[u] = f.rgb()
             if self.accumulate and self.need_motion:
-                self.back[u] = np.zeros(self.shape + (2, ), np.float32)
+                self.back[u] = None  # zero motion at the I-frame
             return
         if f.idx > self.last[u]:
             return
@@ -287,12 +343,16 @@ class _ClipReader:
             return
         flow, motion = self._flow(f, past, future)
         if self.accumulate:
-            self.back[u] = accumulate_step(self.back[u], flow, self.grid)
+            self.back[u] = accumulate_step(self.back[u], flow, self.grid,
+                                           map_buf=self.acc_buf)
         if not slots:
             return
         (u, j0), rest = slots[0], slots[1:]
         if self.need_mv:
-            self.mvs[u, j0] = -self.back[u] if self.accumulate else flow
+            if self.accumulate:
+                np.negative(self.back[u], out=self.mvs[u, j0])
+            else:
+                self.mvs[u, j0] = flow
         if self.need_res:
             if self.accumulate:
                 pred = warp(self.i_rgb[u], self.grid, self.back[u],
@@ -315,42 +375,18 @@ class _ClipReader:
                  past: Optional[_Frame],
                  future: Optional[_Frame]) -> np.ndarray:
         """The codec's motion-compensated prediction of ``f`` (raw mode)."""
-        base = past or future
-        if base is None:
+        if past is None and future is None:
             return f.rgb()  # nothing to predict from: residual 0
         if motion is None:
-            return base.rgb()  # intra / I-frame: zero motion
+            return (past or future).rgb()  # intra / I-frame: zero motion
         if isinstance(motion, str):  # 'direct': bi-predict along the field
-            a = warp(past.rgb(), self.grid, flow * -float(f.idx - past.idx),
-                     map_buf=self.map_buf)
-            b = warp(future.rgb(), self.grid,
-                     flow * float(future.idx - f.idx), map_buf=self.map_buf)
-            return ((a.astype(np.uint16) + b + 1) >> 1).astype(np.uint8)
-        if past is not None and not motion.past.any():
-            # All-zero vectors: remap at integer coordinates returns the
-            # reference unchanged (bit-exact), so skip it. pred is not
-            # written in place below (np.where makes a new array first).
-            pred = past.rgb()
-        elif past is not None:
-            pred = warp(past.rgb(), self.grid, motion.upsample(motion.past),
-                        map_buf=self.map_buf)
-        else:
-            pred = base.rgb()
-        if future is not None and motion.future_mask.any():
-            fpred = warp(future.rgb(), self.grid,
-                         motion.upsample(motion.future), map_buf=self.map_buf)
-            only_future = motion.future_mask & ~motion.past_mask
-            both = motion.future_mask & motion.past_mask
-            if past is None:
-                only_future = motion.future_mask
-                both = np.zeros_like(both)
-            only_future = motion.upsample(only_future)
-            pred = np.where(only_future[..., None], fpred, pred)
-            if both.any():
-                both = motion.upsample(both)
-                avg = ((pred[both].astype(np.uint16) + fpred[both] + 1) >> 1)
-                pred[both] = avg.astype(np.uint8)
-        return pred
+            return predict_along(flow, self.grid, past.rgb(), future.rgb(),
+                                 f.idx - past.idx, future.idx - f.idx,
+                                 map_buf=self.map_buf)
+        return predict_blocks(motion, self.grid,
+                              None if past is None else past.rgb(),
+                              None if future is None else future.rgb(),
+                              map_buf=self.map_buf)
 
     # -- decoding -----------------------------------------------------------
     def _runs(self):
@@ -367,10 +403,24 @@ class _ClipReader:
     def _frames(self, container, stream, use_pts: bool, first: int):
         pts_to_idx = self._pts_to_idx if use_pts else None
         last = first - 1
+        # Frames before the first keyframe are not in the index (see
+        # gop.py): skip them by pts, or when counting, up to the first
+        # keyframe the decoder outputs (it may drop them itself).
+        leading = self.index.leading_frames > 0
+        first_pts = (None if self.index.frame_pts is None else
+                     int(self.index.frame_pts[0]))
         for frame in container.decode(stream):
+            if leading and not use_pts:
+                if not (frame.key_frame or _PICT.get(
+                        int(frame.pict_type)) == 'I'):
+                    continue
+                leading = False
             if use_pts:
                 idx = pts_to_idx.get(frame.pts)
                 if idx is None:
+                    if (leading and frame.pts is not None
+                            and frame.pts < first_pts):
+                        continue
                     raise _SeekFailed
                 if idx < first:  # open-GOP leading frames after a seek
                     continue
@@ -378,6 +428,10 @@ class _ClipReader:
                     raise _SeekFailed
             else:
                 idx = last + 1
+                if idx >= self.index.total_frames:
+                    # More frames than the index's packets (AVI packed
+                    # B-frames, damaged data): none of them is requested.
+                    return
             last = idx
             yield idx, frame
 
@@ -440,7 +494,7 @@ class _ClipReader:
         h, w = self.shape
         mvs, res = take(self.mvs), take(self.res)
         return CompressedClip(
-            iframes=take(self.iframes),
+            imgs=take(self.imgs),
             motion_vectors=None if mvs is None else mvs.reshape(-1, h, w, 2),
             residuals=None if res is None else res.reshape(-1, h, w, 3),
             frame_inds=take(self.frame_inds).reshape(-1),
@@ -452,8 +506,10 @@ def read_clip(filename: str,
               gop_inds: Sequence[int],
               kappa: int = 5,
               accumulate: bool = False,
-              streams: Sequence[str] = STREAMS,
-              index: Optional[GopIndex] = None) -> CompressedClip:
+              streams: Sequence[str] = STREAM_KEYS,
+              index: Optional[GopIndex] = None,
+              max_pixels: Optional[int] = MAX_PIXELS,
+              target_short_side: Optional[int] = None) -> CompressedClip:
     """Decode the GOPs ``gop_inds`` of ``filename`` (one sequential pass).
 
     Args:
@@ -463,22 +519,30 @@ def read_clip(filename: str,
         kappa: P-frames sampled per GOP.
         accumulate: Accumulated motion vectors and residuals (traced back to
             the GOP's I-frame, CoViAR) instead of raw ones.
-        streams: Subset of :data:`STREAMS` to compute.
+        streams: Keys of :data:`mmaction_imr.streams.STREAM_KEYS` to
+            compute, any order.
         index: The video's :class:`GopIndex` (:func:`index_gops` with real
             GOPs is run when None).
+        max_pixels: Refuse outputs of more than ``H * W`` pixels (the
+            arrays are float32 at the output size: a 5-GOP clip at 1080p
+            peaks at about 2.1 GB of RSS); None for no bound. The default,
+            :data:`MAX_PIXELS`, admits 1080p.
+        target_short_side: Make every stream with its short side scaled to
+            this many pixels (:func:`short_side_size`, the size
+            ``Resize(scale=(-1, S))`` gives), the vectors in pixels of that
+            size; None for the video's own size.
 
     Returns:
-        The :class:`CompressedClip` at the video's own resolution.
+        The :class:`CompressedClip` at the video's own resolution, or at the
+        ``target_short_side`` size.
 
     Raises:
-        CompressedVideoError: unreadable, truncated or corrupt video, or no
-            motion vectors at all.
+        CompressedVideoError: unreadable, truncated or corrupt video, no
+            motion vectors at all, or frames above ``max_pixels``; any
+            other error met while decoding is wrapped into it.
         ValueError: bad ``gop_inds``, ``kappa`` or ``streams``.
     """
-    unknown = set(streams) - set(STREAMS)
-    if unknown or not streams:
-        raise ValueError(f'streams must be a non-empty subset of {STREAMS}, '
-                         f'got {tuple(streams)}')
+    streams = check_streams(streams)
     if int(kappa) != kappa or kappa < 1:
         raise ValueError(f'kappa must be an int >= 1, got {kappa!r}')
     if index is None:
@@ -488,16 +552,71 @@ def read_clip(filename: str,
             gop_inds.max() >= index.num_gops):
         raise ValueError(f'{filename}: gop_inds must be in [0, '
                          f'{index.num_gops}), got {gop_inds.tolist()}')
+    if target_short_side is None:
+        size = index.width, index.height
+    elif int(target_short_side) != target_short_side or target_short_side < 1:
+        raise ValueError('target_short_side must be None or an int >= 1, '
+                         f'got {target_short_side!r}')
+    else:
+        size = short_side_size(index.width, index.height, target_short_side)
+    pixels = size[0] * size[1]
+    if max_pixels is not None and pixels > max_pixels:
+        per_p = sum(STREAMS[k].channels for k in streams if k != IMGS)
+        need = len(gop_inds) * int(kappa) * pixels * per_p * 4
+        raise CompressedVideoError(
+            filename, f'frames of {size[0]}x{size[1]} = {pixels} '
+            f'pixels, above max_pixels={max_pixels} (this clip\'s float32 '
+            f'streams alone would take {need / 2**30:.1f} GiB); pass '
+            'target_short_side, re-encode to a smaller size '
+            '(tools/data/reencode.py) or raise max_pixels')
+    _warn_multiref(index, accumulate, streams)
     gops, inv = np.unique(gop_inds, return_inverse=True)
     use_pts = index.frame_pts is not None
     try:
         try:
-            reader = _ClipReader(index, gops, int(kappa), accumulate, streams)
+            reader = _ClipReader(index, gops, int(kappa), accumulate, streams,
+                                 size)
             reader.run(use_pts)
         except _SeekFailed:
-            reader = _ClipReader(index, gops, int(kappa), accumulate, streams)
+            reader = _ClipReader(index, gops, int(kappa), accumulate, streams,
+                                 size)
             reader.run(False)
+    except CompressedVideoError:
+        raise
     except av.error.FFmpegError as e:
         raise CompressedVideoError(
-            filename, f'decoding failed ({_describe(e)})') from None
+            filename, f'decoding failed ({describe_error(e)})') from None
+    except Exception as e:  # noqa: BLE001 (damaged data: one clear error)
+        raise CompressedVideoError(
+            filename, f'decoding failed ({describe_error(e)})') from e
     return reader.result(inv)
+
+
+def short_side_size(width: int, height: int,
+                    short_side: int) -> Tuple[int, int]:
+    """``(w, h)`` with the short side scaled to ``short_side`` pixels.
+
+    The rounding of mmaction's ``Resize(scale=(-1, short_side))`` (mmcv's
+    ``rescale_size``), so that such a ``Resize`` after a decode at this size
+    changes nothing.
+    """
+    factor = short_side / min(width, height)
+    return int(width * factor + 0.5), int(height * factor + 0.5)
+
+
+def _warn_multiref(index: GopIndex, accumulate: bool,
+                   streams: Sequence[str]) -> None:
+    """Say once per process that H.264 multi-reference blurs the streams."""
+    global _warned_multiref
+    if (_warned_multiref or index.codec != 'h264'
+            or not index.ref_frames or index.ref_frames < 2
+            or not (MOTION_VECTORS in streams or RESIDUALS in streams)):
+        return
+    _warned_multiref = True
+    logger.warning(
+        '%s: H.264 with %d reference frames: blocks predicted from an '
+        'older reference get vectors (and%s residuals) computed against the '
+        'nearest one; re-encode with one reference (e.g. the paper format, '
+        'tools/data/reencode.py) for exact streams. Said once per process; '
+        'see docs/codec.md.', index.filename, index.ref_frames,
+        '' if accumulate else ' raw')

@@ -5,24 +5,32 @@ mmaction2's own code (``merge_args`` of the tools shipped inside the
 mmaction2 wheel, ``mmaction/.mim/tools``), so a flag means exactly what it
 means in mmaction2; we add only what this plugin needs on top:
 
-- the checkpoint trust policy of :mod:`mmaction_imr.compat` (the run's
-  work_dir is trusted, ``--trust-checkpoint`` trusts a given file);
-- the ``gloo`` backend when there is no GPU, so ``tools/dist_train.sh``
-  works on CPU machines too.
+- ``--trust-checkpoint``: the checkpoint named on the command line may be
+  unpickled in full, for this run only (the policy is
+  :mod:`mmaction_imr.engine.checkpoint`; the run's own checkpoints need no
+  flag);
+- the process group ends cleanly before exit (multi-process runs).
+
+Everything else (the ``gloo`` backend on CPU machines, the CPU-capable DDP
+wrapper, saving random states) comes from the registration module and the
+configs, so mmaction2's stock tools get it too.
 """
 import argparse
 import importlib.util
 import os
 import os.path as osp
+import sys
 from types import ModuleType
+from typing import List
 
-import torch
 from mmengine.config import Config, DictAction
 
-from ..compat import UntrustedCheckpointError, trust_checkpoint_path
+from .checkpoint import (CheckpointReadError, UntrustedCheckpointError,
+                         trust_checkpoints)
+from .hooks import shutdown_process_group
 
 __all__ = [
-    'add_common_args', 'parse_cli', 'load_upstream_tool', 'finish_config',
+    'add_common_args', 'parse_cli', 'load_upstream_tool', 'trusted_paths',
     'build_runner', 'run'
 ]
 
@@ -34,7 +42,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         '--trust-checkpoint', action='store_true',
         help='allow loading the checkpoint (--resume / load_from / the '
         'test checkpoint) as a full pickle; unpickling may run code, so only '
-        'for files you trust. The run\'s own work dir is always trusted.')
+        'for files you trust. Checkpoints written by your own runs need no '
+        'flag (they are recorded in the manifest beside them).')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, key=value (e.g. '
@@ -72,25 +81,22 @@ def load_upstream_tool(name: str) -> ModuleType:
     return module
 
 
-def finish_config(cfg: Config, trust_checkpoint: bool = False) -> Config:
-    """Apply what the plugin adds after mmaction2's ``merge_args``.
+def trusted_paths(cfg: Config, trust_checkpoint: bool) -> List[str]:
+    """The checkpoint that ``--trust-checkpoint`` vouches for.
 
-    Args:
-        cfg: The merged config (``work_dir`` and ``load_from`` resolved).
-        trust_checkpoint: Trust the full-pickle checkpoint in
-            ``cfg.load_from`` (``--trust-checkpoint``).
+    ``cfg.load_from`` (``--resume PATH``, the test checkpoint, ``load_from``),
+    or for ``--resume`` without a path the latest checkpoint of the work dir.
+    Empty without the flag.
     """
-    # Your own run's checkpoints are trusted: `--resume` must work.
-    trust_checkpoint_path(cfg.work_dir)
-    if trust_checkpoint and cfg.get('load_from'):
-        trust_checkpoint_path(cfg.load_from)
-    if not torch.cuda.is_available():
-        env_cfg = cfg.setdefault('env_cfg', {})
-        dist_cfg = env_cfg.setdefault('dist_cfg', {})
-        if dist_cfg.get('backend', 'nccl') == 'nccl':
-            # NCCL needs GPUs; gloo runs the same launcher on CPUs.
-            dist_cfg['backend'] = 'gloo'
-    return cfg
+    if not trust_checkpoint:
+        return []
+    if cfg.get('load_from'):
+        return [cfg.load_from]
+    if cfg.get('resume'):
+        from mmengine.runner import find_latest_checkpoint
+        latest = find_latest_checkpoint(cfg.work_dir)
+        return [latest] if latest else []
+    return []
 
 
 def build_runner(cfg: Config):
@@ -102,17 +108,28 @@ def build_runner(cfg: Config):
     return RUNNERS.build(cfg)
 
 
-def run(cfg: Config, mode: str) -> int:
+def run(cfg: Config, mode: str, trust_checkpoint: bool = False) -> int:
     """Build the runner and ``train`` or ``test``; returns the exit code.
 
-    A checkpoint refused by the trust policy is a one-line error (exit 1):
-    it is the user's decision, not a bug, so no traceback.
+    Args:
+        cfg: The merged config.
+        mode: ``'train'`` or ``'test'``.
+        trust_checkpoint: ``--trust-checkpoint``: the checkpoint this run
+            loads (:func:`trusted_paths`) may be unpickled in full, for this
+            call only.
+
+    A checkpoint refused by the trust policy, or one that cannot be read, is
+    a one-line error (exit 1): no traceback, it is about the file, not a bug.
+    After a successful run the process group (if any) ends before the
+    interpreter exits (:func:`~mmaction_imr.engine.hooks.
+    shutdown_process_group`).
     """
     runner = build_runner(cfg)
     try:
-        getattr(runner, mode)()
-    except UntrustedCheckpointError as err:
-        import sys
+        with trust_checkpoints(trusted_paths(cfg, trust_checkpoint)):
+            getattr(runner, mode)()
+    except (UntrustedCheckpointError, CheckpointReadError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
+    shutdown_process_group()
     return 0

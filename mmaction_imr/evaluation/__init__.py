@@ -1,4 +1,5 @@
 """Metrics (registered into mmaction.registry.METRICS)."""
 from .pretext_metric import PretextAccuracy
+from .retrieval_metric import VideoRetrievalRecall
 
-__all__ = ['PretextAccuracy']
+__all__ = ['PretextAccuracy', 'VideoRetrievalRecall']

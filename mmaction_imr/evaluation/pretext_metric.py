@@ -1,4 +1,4 @@
-"""Accuracy of the pretext tasks (PMSP per level, CTP)."""
+"""Accuracy of the pretext tasks (PMSP per level, CTP, Rotation, AOT)."""
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -9,7 +9,12 @@ from mmaction.registry import METRICS
 from mmaction_imr.pretext.pmsp import (DEFAULT_SPATIAL, DEFAULT_TEMPORAL,
                                        pmsp_levels)
 
-__all__ = ['PretextAccuracy']
+__all__ = ['PretextAccuracy', 'CLASSIFICATION_PRETEXTS']
+
+#: Clip-level pretexts scored as one class per clip and view: the model's
+#: ``predict`` sets ``pred_{name}`` and ``gt_{name}``, reported as
+#: ``{name}/acc``.
+CLASSIFICATION_PRETEXTS = ('ctp', 'rotation', 'aot')
 
 
 def _to_numpy(x) -> np.ndarray:
@@ -18,7 +23,8 @@ def _to_numpy(x) -> np.ndarray:
 
 @METRICS.register_module()
 class PretextAccuracy(BaseMetric):
-    """Pretext accuracies from ``IMRSelfSup.predict`` outputs.
+    """Pretext accuracies from the ``predict`` outputs of ``IMRSelfSup``,
+    ``IMRRotationSelfSup`` and ``IMRAOTSelfSup``.
 
     Reports (all in [0, 1], over every clip and view):
 
@@ -28,6 +34,8 @@ class PretextAccuracy(BaseMetric):
       ``ctp/acc``).
     - ``ctp/acc``: CTP accuracy; chance ``1 / len(ctp_types)`` (0.25; 0.5
       for CTP(Binary)).
+    - ``rotation/acc`` (chance 0.25), ``aot/acc`` (chance 0.5): the
+      baseline pretexts (:data:`CLASSIFICATION_PRETEXTS`), after ``ctp/acc``.
     - ``pmsp/acc_s{s}_t{t}``: accuracy of level (s, t), mean over its ``t``
       temporal positions. Chance (uniform guess) is ``1 / s**2``: 0.25,
       0.111, 0.0625; the majority label 0 of still windows can score more.
@@ -61,13 +69,16 @@ class PretextAccuracy(BaseMetric):
                         f'was built for {len(self.levels)} (check spatial / '
                         'temporal against the PMSP head)')
                 result['pmsp'] = (pred == gt).reshape(-1, len(self.levels))
-            if 'pred_ctp' in ds:
-                result['ctp'] = (_to_numpy(ds['pred_ctp']) ==
-                                 _to_numpy(ds['gt_ctp'])).reshape(-1)
+            for name in CLASSIFICATION_PRETEXTS:
+                if f'pred_{name}' in ds:
+                    result[name] = (_to_numpy(ds[f'pred_{name}']) ==
+                                    _to_numpy(ds[f'gt_{name}'])).reshape(-1)
             if not result:
-                raise ValueError('PretextAccuracy found neither pred_pmsp '
-                                 'nor pred_ctp in a data sample (is the '
-                                 'model an IMRSelfSup?)')
+                raise ValueError(
+                    'PretextAccuracy found neither pred_pmsp nor any of ' +
+                    ', '.join(f'pred_{n}' for n in CLASSIFICATION_PRETEXTS) +
+                    ' in a data sample (is the model a self-supervised IMR '
+                    'model?)')
             self.results.append(result)
 
     def compute_metrics(self, results: List[Dict]) -> Dict[str, float]:
@@ -87,8 +98,9 @@ class PretextAccuracy(BaseMetric):
             for s, t in sorted(level_acc):
                 levels[f'pmsp/acc_s{s}_t{t}'] = float(np.mean(level_acc[s,
                                                                         t]))
-        ctp = [r['ctp'] for r in results if 'ctp' in r]
-        if ctp:
-            metrics['ctp/acc'] = float(np.concatenate(ctp).mean())
+        for name in CLASSIFICATION_PRETEXTS:
+            flags = [r[name] for r in results if name in r]
+            if flags:
+                metrics[f'{name}/acc'] = float(np.concatenate(flags).mean())
         metrics.update(levels)
         return metrics

@@ -31,8 +31,11 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import av
 
+from ..codec.errors import CompressedVideoError, describe_error
+from ..codec.gop import scan_packets
 from .filelist import VIDEO_EXTENSIONS
-from .fileutil import parallel_imap, partial_path, remove_stale_partials
+from .fileutil import (Progress, no_progress, parallel_imap, partial_path,
+                       remove_stale_partials)
 from .writer import PAPER_SPEC, EncodeSpec, VideoWriter
 
 __all__ = [
@@ -85,11 +88,6 @@ def parse_size(text: str) -> Optional[Tuple[int, int]]:
     return w, h
 
 
-def _av_reason(e: 'av.FFmpegError') -> str:
-    # FFmpeg's message without the file name (reports add it once).
-    return e.strerror or str(e)
-
-
 def _frames_close(n: int, expected: int) -> bool:
     # Containers and decoders disagree by a frame or two (edit lists,
     # a last frame without its packet, packed B-frames in AVI), and a
@@ -104,7 +102,7 @@ def count_frames(path: str) -> int:
         ReencodeError: unreadable or no video stream.
     """
     try:
-        with av.open(path) as container:
+        with av.open(path, metadata_errors='ignore') as container:
             if not container.streams.video:
                 raise ReencodeError(path, 'no video stream')
             stream = container.streams.video[0]
@@ -112,7 +110,8 @@ def count_frames(path: str) -> int:
                 return stream.frames
             return sum(1 for p in container.demux(stream) if p.size)
     except av.FFmpegError as e:
-        raise ReencodeError(path, f'cannot read: {_av_reason(e)}') from e
+        raise ReencodeError(path,
+                            f'cannot read: {describe_error(e)}') from e
 
 
 @dataclass
@@ -139,34 +138,29 @@ class EncodedInfo:
 def inspect_encoded(path: str) -> EncodedInfo:
     """Read codec, size, packet count, keyframes and reordering of a video.
 
+    The packets come from the codec layer's demux scan
+    (:func:`~mmaction_imr.codec.gop.scan_packets`); only a stream without
+    timestamps is decoded, to tell B-frames by their picture type.
+
     Raises:
         ReencodeError: unreadable or no video stream.
     """
     try:
-        with av.open(path) as container:
-            if not container.streams.video:
-                raise ReencodeError(path, 'no video stream')
-            stream = container.streams.video[0]
-            ctx = stream.codec_context
-            keys, pts = [], []
-            for packet in container.demux(stream):
-                if not packet.size:  # the demuxer's final flush packet
-                    continue
-                if packet.is_keyframe:
-                    keys.append(len(pts))
-                pts.append(packet.pts)
-            if None in pts:
-                # No timestamps to tell reordering: decode and look at the
-                # picture types instead.
-                container.seek(0)
-                reordered = any(
-                    int(f.pict_type) == 3 for f in container.decode(stream))
-            else:
-                reordered = any(b <= a for a, b in zip(pts, pts[1:]))
-            return EncodedInfo(ctx.name, ctx.width, ctx.height, len(pts),
-                               keys, reordered)
-    except av.FFmpegError as e:
-        raise ReencodeError(path, f'cannot read: {_av_reason(e)}') from e
+        scan = scan_packets(path)
+    except CompressedVideoError as e:
+        raise ReencodeError(path, f'cannot read: {e.reason}') from e
+    if scan.pts is None:
+        try:
+            with av.open(path, metadata_errors='ignore') as container:
+                reordered = any(int(f.pict_type) == 3
+                                for f in container.decode(video=0))
+        except av.FFmpegError as e:
+            raise ReencodeError(path,
+                                f'cannot read: {describe_error(e)}') from e
+    else:
+        reordered = bool((scan.pts[1:] <= scan.pts[:-1]).any())
+    return EncodedInfo(scan.codec, scan.width, scan.height, scan.num_packets,
+                       scan.keyframes.nonzero()[0].tolist(), reordered)
 
 
 def check_encoded(path: str,
@@ -216,11 +210,12 @@ def _even(n: int) -> int:
 def _source_size(path: str) -> Tuple[int, int]:
     """Output size for ``size=None``: the source's, rounded to even."""
     try:
-        with av.open(path) as container:
+        with av.open(path, metadata_errors='ignore') as container:
             ctx = container.streams.video[0].codec_context
             return _even(ctx.width), _even(ctx.height)
     except av.FFmpegError as e:
-        raise ReencodeError(path, f'cannot read: {_av_reason(e)}') from e
+        raise ReencodeError(path,
+                            f'cannot read: {describe_error(e)}') from e
 
 
 def _source_fps(stream) -> Fraction:
@@ -278,7 +273,7 @@ def reencode_video(src: str,
     n = 0
     damaged = [0]
     try:
-        with av.open(src) as container:
+        with av.open(src, metadata_errors='ignore') as container:
             stream = container.streams.video[0]
             fps = _source_fps(stream)
             writer = None
@@ -305,7 +300,7 @@ def reencode_video(src: str,
         os.replace(tmp, dst)
     except av.FFmpegError as e:
         raise ReencodeError(src, f'decode/encode failed after {n} frames: '
-                            f'{_av_reason(e)}') from e
+                            f'{describe_error(e)}') from e
     finally:
         if osp.exists(tmp):
             os.remove(tmp)
@@ -598,14 +593,21 @@ def reencode_tree(src_dir: str,
                   size: Optional[Tuple[int, int]] = (340, 256),
                   ext: str = 'mp4',
                   workers: int = 1,
-                  overwrite_invalid: bool = False) -> ReencodeSummary:
-    """Plan and run a whole re-encode; see :func:`plan_reencode`."""
+                  overwrite_invalid: bool = False,
+                  progress: Progress = no_progress) -> ReencodeSummary:
+    """Plan and run a whole re-encode; see :func:`plan_reencode`.
+
+    ``progress`` wraps the stream of finished jobs, e.g.
+    :func:`~.fileutil.rich_progress` for a bar.
+    """
     t0 = time.perf_counter()
     plan = plan_reencode(src_dir, dst_dir, spec, size, ext,
                          overwrite_invalid)
     summary = ReencodeSummary(skipped=len(plan.skipped),
                               failures=list(plan.failures))
-    for result in run_reencode(plan, workers):
+    description = f'reencode ({len(plan.skipped)} already done)'
+    for result in progress(run_reencode(plan, workers), len(plan.jobs),
+                           description):
         if result.status == 'failed':
             summary.failures.append((result.rel, result.reason))
         elif result.status == 'verified':

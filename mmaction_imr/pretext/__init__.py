@@ -11,3 +11,26 @@ __all__ = [
     'pmsp_levels', 'pmsp_windows', 'cell_edges', 'cell_box',
     'prewitt_boundaries', 'pmsp_magnitudes', 'pmsp_labels'
 ]
+
+# Baseline pretexts of the paper's Table 3 (docs/selfsup.md).
+from .arrow_of_time import (AOT_CLASSES, aot_labels, aot_transform,  # noqa
+                            reverse_streams)
+from .rotation import (ROTATION_ANGLES, rotate_frames,  # noqa: E402
+                       rotate_motion_vectors, rotate_streams, rotation_labels,
+                       rotation_transform)
+
+__all__ += [
+    'AOT_CLASSES', 'aot_labels', 'aot_transform', 'reverse_streams',
+    'ROTATION_ANGLES', 'rotate_frames', 'rotate_motion_vectors',
+    'rotate_streams', 'rotation_labels', 'rotation_transform'
+]
+
+# Contrastive losses and positive mining (InfoNCE, MVCGC).
+from .contrastive import (contrast_logits, info_nce,  # noqa: E402
+                          mine_positives, multi_positive_info_nce,
+                          multi_positive_nce, topk_mask)
+
+__all__ += [
+    'contrast_logits', 'info_nce', 'multi_positive_nce',
+    'multi_positive_info_nce', 'topk_mask', 'mine_positives'
+]

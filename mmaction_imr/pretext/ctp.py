@@ -6,7 +6,7 @@ of ``kappa`` consecutive P-frames along the T axis) of the P-frame streams
 (motion vectors and residuals, moved together); the I-frames stay. The label
 of a clip is the index of its type in ``types``.
 
-Types (DESIGN.md §4):
+Types (docs/design.md#ctp):
 
 - ``'aligned'``: unchanged.
 - ``'random'``: the P-frames of another clip ``j != i`` of the batch, drawn
@@ -18,8 +18,8 @@ Types (DESIGN.md §4):
   batch of size 1 does not crash training.
 - ``'shuffle'``: GOPs permuted by a uniformly drawn permutation that is never
   the identity (rejection sampling). A few shuffles are also rotations (4 of
-  the 119 at T = 5; at T = 2 the only shuffle *is* the shift), as DESIGN.md
-  fixes "never the identity" and nothing more.
+  the 119 at T = 5; at T = 2 the only shuffle *is* the shift): the type is
+  defined as "any order but the original one", nothing narrower.
 - ``'shift'``: GOPs rotated left by ``k`` drawn uniformly in ``[1, T - 1]``:
   output GOP ``g`` is input GOP ``(g + k) % T`` (k = 1: 12345 -> 23451).
 

@@ -2,10 +2,10 @@
 
 Pure torch, no mmengine. Everything works on a batch of the motion-vector
 tensor that is fed to the backbone, ``[N, 2, T * kappa, H, W]`` (channel 0 =
-u, channel 1 = v, in pixels; DESIGN.md §2), so the labels are exact for the
-crop / flip the network sees.
+u, channel 1 = v, in pixels; docs/design.md#motion-vector-convention), so
+the labels are exact for the crop / flip the network sees.
 
-Algorithm (DESIGN.md §4, Algorithm 1 of the paper):
+Algorithm (docs/design.md#pmsp-labels, Algorithm 1 of the paper):
 
 1. Motion boundaries per P-frame: ``dx = Prewitt_x * u``,
    ``dy = Prewitt_y * v`` (2-D, per frame). Border pixels use *replicate*

@@ -1,10 +1,10 @@
-__all__ = []
-from .flow import flow_to_image, residual_to_image  # noqa: E402
+"""Pictures of compressed clips: pure drawing, arrays in, RGB images out."""
+from .clip import draw_iframes
+from .flow import flow_to_image, residual_to_image
+from .pmsp import PMSP_COLORS, draw_pmsp_comparison, draw_pmsp_grid
+from .retrieval import draw_retrieval
 
-__all__ += ['flow_to_image', 'residual_to_image']
-
-from .pmsp import (PMSP_COLORS, draw_pmsp_comparison,  # noqa: E402
-                   draw_pmsp_grid, load_pmsp_clip, predict_pmsp)
-
-__all__ += ['PMSP_COLORS', 'draw_pmsp_grid', 'draw_pmsp_comparison',
-            'load_pmsp_clip', 'predict_pmsp']
+__all__ = [
+    'draw_iframes', 'flow_to_image', 'residual_to_image', 'PMSP_COLORS',
+    'draw_pmsp_grid', 'draw_pmsp_comparison', 'draw_retrieval'
+]

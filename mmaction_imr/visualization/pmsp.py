@@ -8,23 +8,18 @@ t = 3 the middle I-frame shows the boxes of all three windows (paper,
 Appendix B). With a model, :func:`draw_pmsp_comparison` puts the
 ground-truth grid and the predicted one side by side (Figures 13-14).
 
-The drawing functions are pure (arrays in, ``uint8`` RGB image out);
-:func:`load_pmsp_clip` reads a video with :mod:`mmaction_imr.codec` and
-:func:`predict_pmsp` runs an :class:`~mmaction_imr.models.IMRSelfSup`.
+The functions only draw (arrays in, ``uint8`` RGB image out); the labels
+and predictions of a video come from :func:`mmaction_imr.apis.inference_pmsp`.
 """
 from typing import Dict, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
-import torch
 
 from mmaction_imr.pretext.pmsp import (DEFAULT_SPATIAL, DEFAULT_TEMPORAL,
                                        cell_box, pmsp_levels)
 
-__all__ = [
-    'PMSP_COLORS', 'draw_pmsp_grid', 'draw_pmsp_comparison',
-    'load_pmsp_clip', 'predict_pmsp'
-]
+__all__ = ['PMSP_COLORS', 'draw_pmsp_grid', 'draw_pmsp_comparison']
 
 #: RGB colour per grid size (paper: red 2x2, green 3x3, blue 4x4).
 PMSP_COLORS: Dict[int, Tuple[int, int, int]] = {
@@ -123,80 +118,3 @@ def draw_pmsp_comparison(frames: np.ndarray,
     sep = np.full((gt.shape[0], max(8, gt.shape[1] // 60), 3), 255, np.uint8)
     return np.concatenate([gt, sep, pred], axis=1)
 
-
-def load_pmsp_clip(filename: str,
-                   start_gop: int = 0,
-                   num_gops: int = 5,
-                   kappa: int = 5,
-                   short_side: Optional[int] = 256,
-                   virtual_gop='auto') -> Dict[str, np.ndarray]:
-    """Read ``num_gops`` consecutive GOPs of a video, optionally resized.
-
-    Args:
-        filename: the video.
-        start_gop: first GOP.
-        num_gops: ``T``.
-        kappa: P-frames per GOP.
-        short_side: resize so the short side has this many pixels (motion
-            vectors are rescaled with the image); None keeps the size.
-        virtual_gop: GOP cutting of :func:`mmaction_imr.codec.index_gops`
-            (``'auto'``: real GOPs of clean MPEG-4, virtual GOPs of 12 frames
-            for H.264 with B-frames).
-
-    Returns:
-        dict ``imgs`` ``[T, H, W, 3]`` uint8, ``motion_vectors``
-        ``[T*kappa, H, W, 2]`` float32, ``residuals`` ``[T*kappa, H, W, 3]``
-        float32.
-
-    Raises:
-        mmaction_imr.codec.CompressedVideoError: unusable video.
-        ValueError: the video has fewer than ``start_gop + num_gops`` GOPs.
-    """
-    from mmaction_imr.codec import index_gops, read_clip
-    index = index_gops(filename, virtual_gop)
-    if start_gop < 0 or start_gop + num_gops > index.num_gops:
-        raise ValueError(f'{filename}: has {index.num_gops} GOPs, cannot '
-                         f'take {num_gops} from GOP {start_gop}')
-    clip = read_clip(filename, np.arange(start_gop, start_gop + num_gops),
-                     kappa=kappa, index=index)
-    out = dict(imgs=clip.iframes, motion_vectors=clip.motion_vectors,
-               residuals=clip.residuals)
-    h, w = clip.iframes.shape[1:3]
-    if short_side and min(h, w) != short_side:
-        r = short_side / min(h, w)
-        size = (max(1, round(w * r)), max(1, round(h * r)))
-        for key, x in out.items():
-            out[key] = np.stack([cv2.resize(f, size, interpolation=cv2.
-                                            INTER_LINEAR) for f in x])
-        out['motion_vectors'] = out['motion_vectors'] * np.array(
-            [size[0] / w, size[1] / h], np.float32)
-    return out
-
-
-@torch.no_grad()
-def predict_pmsp(model: torch.nn.Module,
-                 clip: Dict[str, np.ndarray]) -> np.ndarray:
-    """Predicted PMSP labels of one aligned clip (no CTP transform).
-
-    Args:
-        model: an ``IMRSelfSup`` with a PMSP head, in eval mode.
-        clip: as returned by :func:`load_pmsp_clip`.
-
-    Returns:
-        ``[L]`` int64 labels.
-    """
-    from mmaction.structures import ActionDataSample
-    from mmaction_imr.models.selfsup import IMRSelfSup
-    if not isinstance(model, IMRSelfSup) or model.pmsp_head is None:
-        raise ValueError(f'{type(model).__name__} is not an IMRSelfSup with '
-                         'a PMSP head')
-    inputs = {}
-    for key, x in clip.items():
-        # [T, H, W, C] -> [M=1, C, T, H, W], as FormatCompressedShape does
-        inputs[key] = [torch.from_numpy(np.ascontiguousarray(
-            x.transpose(3, 0, 1, 2)))[None]]
-    data = model.data_preprocessor(
-        dict(inputs=inputs, data_samples=[ActionDataSample()]), False)
-    feats = model.extract_feat(data['inputs'])
-    num_gops = clip['imgs'].shape[0]
-    return model.pmsp_head.predict(feats, num_gops)[0].cpu().numpy()

@@ -4,7 +4,8 @@ import pytest
 
 from mmaction_imr.prepare.writer import EncodeSpec, write_video
 
-#: The paper's format and an H.264 stream with B-frames (DESIGN.md 2).
+#: The paper's format and an H.264 stream with B-frames
+#: (docs/design.md#virtual-gops).
 SPECS = {
     'mpeg4': EncodeSpec(),
     'h264': EncodeSpec(codec='libx264', gop_size=250, max_b_frames=3,
@@ -56,3 +57,101 @@ def synth(tmp_path_factory):
         return cache[key]
 
     return make
+
+
+def encode_packets(codec, frames, gop=12, options=None, global_header=False):
+    """Encode ``frames`` with a bare codec context (no container).
+
+    Returns the context (for its extradata) and the packets, decode order.
+    """
+    from fractions import Fraction
+
+    import av
+    ctx = av.CodecContext.create(codec, 'w')
+    ctx.height, ctx.width = frames.shape[1:3]
+    ctx.pix_fmt = 'yuv420p'
+    ctx.time_base = Fraction(1, 25)
+    ctx.framerate = Fraction(25)
+    ctx.gop_size = gop
+    ctx.max_b_frames = 0
+    ctx.options = dict(options or {})
+    if global_header:
+        ctx.flags |= av.codec.context.Flags.global_header
+    packets = []
+    for i, f in enumerate(frames):
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(f),
+                                           format='rgb24')
+        frame = frame.reformat(format='yuv420p')
+        frame.pts = i
+        packets += ctx.encode(frame)
+    return ctx, packets + ctx.encode(None)
+
+
+#: Packets cut from the start of the mid-GOP streams, and where the first
+#: keyframe left then is (source frame 12, file packet 7).
+CUT, FIRST_KEY = 5, 12
+
+
+@pytest.fixture(scope='session')
+def mid_gop(tmp_path_factory):
+    """``mid_gop(kind) -> (path, frames, corners)``: a moving square (40
+    frames, GOP 12) with its first ``CUT`` packets cut off, so the file
+    starts with P-frames and its first keyframe is source frame 12.
+
+    Kinds: ``'h264'``, a raw Annex-B ``.h264`` (no timestamps, the decoder
+    drops the leading P-frames); ``'mpeg4_mp4'`` / ``'mpeg4_avi'``, MPEG-4
+    Part 2 muxed with PyAV (the decoder outputs the leading P-frames without
+    their reference), with trusted timestamps / counted frames.
+    """
+    from fractions import Fraction
+
+    import av
+    root = tmp_path_factory.mktemp('mid_gop')
+    frames, corners = square_frames(40, 96, 192)
+    cache = {}
+
+    def make(kind):
+        if kind in cache:
+            return cache[kind]
+        if kind == 'h264':
+            _, packets = encode_packets(
+                'libx264', frames, options={
+                    'preset': 'fast', 'bf': '0', 'g': '12',
+                    'keyint_min': '12', 'sc_threshold': '0'})
+            first = bytes(packets[0])
+            # Keep the SPS/PPS (everything before the IDR slice, NAL type 5)
+            # so the decoder can start at the next IDR.
+            i = 0
+            while first[i + 3] & 0x1f != 5:
+                i = first.index(b'\x00\x00\x01', i + 3)
+            path = root / 'mid_gop.h264'
+            path.write_bytes(first[:i] + b''.join(
+                bytes(p) for p in packets[CUT:]))
+        else:
+            ctx, packets = encode_packets('mpeg4', frames, options={
+                'qscale': '1'}, global_header=True)
+            path = root / f'p_first.{kind.split("_")[1]}'
+            with av.open(str(path), 'w') as out:
+                stream = out.add_stream('mpeg4', rate=25)
+                stream.width, stream.height = 192, 96
+                stream.pix_fmt = 'yuv420p'
+                stream.codec_context.extradata = ctx.extradata
+                for i, packet in enumerate(packets[CUT:]):
+                    packet.pts = packet.dts = i
+                    packet.time_base = Fraction(1, 25)
+                    packet.stream = stream
+                    out.mux(packet)
+        cache[kind] = str(path), frames, corners
+        return cache[kind]
+
+    return make
+
+
+@pytest.fixture(scope='session')
+def synth_b(tmp_path_factory):
+    """The moving square (37 frames) as MPEG-4 Part 2 with 2 B-frames per
+    P-frame (GOP 12): ``(path, frames, corners)``."""
+    frames, corners = square_frames(37, 96, 192)
+    path = str(tmp_path_factory.mktemp('synth_b') / 'mpeg4_b.mp4')
+    write_video(path, frames, fps=30, spec=EncodeSpec(max_b_frames=2))
+    return path, frames, corners

@@ -1,6 +1,8 @@
-"""The loader benchmark decodes the same frames on both sides."""
+"""mmaction_imr.analysis.loader_benchmark decodes the same frames on both
+sides (here for the ``synth`` videos of this folder)."""
 from mmaction_imr.codec import index_gops
-from mmaction_imr.codec.benchmark import bare_decode, benchmark_video
+from mmaction_imr.analysis.loader_benchmark import (bare_decode,
+                                                    benchmark_video)
 
 
 def test_benchmark_video(synth):

@@ -1,8 +1,11 @@
 """GOP indexing and P-frame positions."""
+import dataclasses
+
 import numpy as np
 import pytest
 
-from mmaction_imr.codec import index_gops, sample_positions
+from mmaction_imr.codec import (cut_gops, index_gops, sample_positions,
+                                scan_packets)
 from mmaction_imr.codec.gop import AUTO_GOP
 
 
@@ -77,3 +80,38 @@ def test_real_testdata_gops(testdata_dir):
     avi = index_gops(f'{testdata_dir}/xvid_320x240_test.avi', 'auto')
     assert avi.virtual_gop == AUTO_GOP and avi.frame_pts is None
     assert avi.total_frames == 164 and avi.keyframes.tolist() == [0]
+
+
+@pytest.mark.parametrize('codec,virtual_gop', [('mpeg4', None),
+                                               ('h264', 'auto')])
+def test_index_is_scan_then_cut(synth, codec, virtual_gop):
+    path, _, _ = synth(codec, n=30)
+    scan = scan_packets(path)
+    assert scan.num_packets == 30 and scan.codec == codec
+    assert (scan.width, scan.height) == (192, 96)
+    assert scan.pts is not None and len(scan.pts) == 30
+    assert scan.keyframes[0] and scan.keyframes.dtype == bool
+    assert (scan.is_reference is None) == (codec != 'h264')
+    a, b = cut_gops(scan, virtual_gop), index_gops(path, virtual_gop)
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        assert np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y
+    assert a.leading_frames == 0
+
+
+def test_scan_of_a_stream_cut_mid_gop(mid_gop):
+    scan = scan_packets(mid_gop('h264')[0])
+    assert scan.pts is None and scan.num_packets == 35
+    assert np.flatnonzero(scan.keyframes).tolist() == [7, 19, 31]
+
+
+@pytest.mark.parametrize('refs', [1, 3])
+def test_h264_reference_count(tmp_path, refs):
+    from mmaction_imr.prepare.writer import EncodeSpec, write_video
+    base = np.random.default_rng(0).integers(0, 256, (32, 80, 3), np.uint8)
+    path = str(tmp_path / f'ref{refs}.mp4')
+    write_video(path, [base[:, t:t + 64] for t in range(14)], spec=EncodeSpec(
+        codec='libx264', gop_size=12, max_b_frames=0,
+        options={'preset': 'fast', 'x264-params': f'ref={refs}'}))
+    assert scan_packets(path).ref_frames == refs
+    assert index_gops(path, 12).ref_frames == refs

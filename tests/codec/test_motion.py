@@ -1,7 +1,10 @@
 """Known-answer tests of MV rasterisation, warping and accumulation."""
 import numpy as np
+import pytest
+
 from mmaction_imr.codec import (accumulate_step, dense_flow,
-                                parse_motion_vectors, pixel_grid, warp)
+                                parse_motion_vectors, pixel_grid,
+                                predict_along, predict_blocks, warp)
 
 # FFmpeg's AVMotionVector layout as PyAV exports it.
 MV_DTYPE = np.dtype([('source', 'i4'), ('w', 'u1'), ('h', 'u1'),
@@ -134,3 +137,59 @@ def test_warp_map_buffer_and_zero_motion_identity():
     # remap for all-zero fields relying on this.
     np.testing.assert_array_equal(
         warp(img, grid, np.zeros_like(disp), map_buf=buf), img)
+
+
+def _ramp(h, w, step=4):
+    """``[h, w, 3]`` uint8, value ``step * x`` (distinct along x)."""
+    row = (np.arange(w) * step % 256).astype(np.uint8)
+    return np.repeat(np.repeat(row[None, :, None], h, 0), 3, 2)
+
+
+def test_predict_blocks_past_future_both_and_intra():
+    # Cells of 16 px: block 0 from the past 4 px left, block 1 from the
+    # future 4 px right, block 2 from both (mean), block 3 intra.
+    h, w = 16, 64
+    past, future = _ramp(h, w), 255 - _ramp(h, w)
+    mvs = records((-1, 16, 16, 0, 0, -4, 0, 1), (1, 16, 16, 16, 0, 4, 0, 1),
+                  (-1, 16, 16, 32, 0, -4, 0, 1), (1, 16, 16, 32, 0, 4, 0, 1))
+    grid = pixel_grid(h, w)
+    pred = predict_blocks(parse_motion_vectors(mvs, h, w), grid, past,
+                          future)
+    assert pred.shape == (h, w, 3) and pred.dtype == np.uint8
+    x = np.arange(w)
+    from_past = past[:, np.clip(x - 4, 0, w - 1)]
+    from_future = future[:, np.clip(x + 4, 0, w - 1)]
+    np.testing.assert_array_equal(pred[:, 4:16], from_past[:, 4:16])
+    np.testing.assert_array_equal(pred[:, 16:32], from_future[:, 16:32])
+    mean = (from_past.astype(int) + from_future + 1) // 2
+    np.testing.assert_array_equal(pred[:, 32:48], mean[:, 32:48])
+    np.testing.assert_array_equal(pred[:, 48:], past[:, 48:])  # intra
+    assert not np.shares_memory(pred, past)
+
+
+def test_predict_blocks_one_reference():
+    h, w = 16, 32
+    ref = _ramp(h, w)
+    grid = pixel_grid(h, w)
+    still = parse_motion_vectors(None, h, w)
+    # Zero motion from the past is the reference itself (no remap).
+    assert predict_blocks(still, grid, ref, None) is ref
+    ahead = parse_motion_vectors(records((1, 16, 16, 0, 0, 2, 0, 1)), h, w)
+    pred = predict_blocks(ahead, grid, None, ref)
+    np.testing.assert_array_equal(pred[:, :14], ref[:, 2:16])
+    with pytest.raises(ValueError, match='past or a future'):
+        predict_blocks(still, grid, None, None)
+
+
+def test_predict_along_constant_motion_is_exact():
+    # Content moving +2 px per frame: 1 frame back it was 2 px left, 2
+    # frames ahead it will be 4 px right; both reads give the frame.
+    h, w = 8, 48
+    frame = _ramp(h, w)
+    x = np.arange(w)
+    past = frame[:, np.clip(x + 2, 0, w - 1)]   # past(x - 2) = frame(x)
+    future = frame[:, np.clip(x - 4, 0, w - 1)]  # future(x + 4) = frame(x)
+    flow = np.zeros((h, w, 2), np.float32)
+    flow[..., 0] = 2
+    pred = predict_along(flow, pixel_grid(h, w), past, future, 1, 2)
+    np.testing.assert_array_equal(pred[:, 4:-4], frame[:, 4:-4])

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from mmaction_imr.codec import index_gops, read_clip
-from mmaction_imr.codec.reader import STREAMS
+from mmaction_imr.streams import STREAM_KEYS
 
 SPEED, SQUARE = 3, 48  # as in tests/codec/conftest.py (not importable)
+CUT, FIRST_KEY = 5, 12  # the mid_gop fixture's cut and first keyframe
 
 GOP = 12
 KAPPA = 5
@@ -31,8 +32,8 @@ def test_moving_square_raw(synth, codec):
     index = index_gops(path, GOP)  # real GOPs for mpeg4, virtual for h264
     clip = read_clip(path, [0, 1], kappa=KAPPA, index=index)
     h, w = frames.shape[1:3]
-    assert clip.iframes.shape == (2, h, w, 3)
-    assert clip.iframes.dtype == np.uint8
+    assert clip.imgs.shape == (2, h, w, 3)
+    assert clip.imgs.dtype == np.uint8
     assert clip.motion_vectors.shape == (10, h, w, 2)
     assert clip.motion_vectors.dtype == np.float32
     assert clip.residuals.shape == (10, h, w, 3)
@@ -45,7 +46,7 @@ def test_moving_square_raw(synth, codec):
     else:
         assert ''.join(clip.pict_types) == 'IPPPPP' * 2
     # The I-frame is the decoded frame (lossy, close to the source).
-    assert np.abs(clip.iframes[1].astype(float) - frames[12]).mean() < 4
+    assert np.abs(clip.imgs[1].astype(float) - frames[12]).mean() < 4
     for k in range(10):
         (u, v), out, (t, x, y) = square_stats(clip, corners, k)
         assert abs(u - SPEED) < 0.5 and abs(v) < 0.5, (k, u, v)
@@ -96,7 +97,7 @@ def test_odd_size_and_short_last_gop(synth):
     index = index_gops(path)
     assert index.gop_lengths.tolist() == [12, 12, 6]
     clip = read_clip(path, [2], index=index)
-    assert clip.iframes.shape == (1, 66, 90, 3)
+    assert clip.imgs.shape == (1, 66, 90, 3)
     assert clip.motion_vectors.shape == (5, 66, 90, 2)
     assert clip.frame_inds.tolist() == [24, 25, 26, 27, 28, 29]
     assert np.isfinite(clip.residuals).all()
@@ -117,16 +118,16 @@ def test_repeats_order_and_streams(synth):
     ref = [read_clip(path, [g], index=index) for g in range(3)]
     clip = read_clip(path, [2, 0, 2], index=index)
     for n, g in enumerate([2, 0, 2]):
-        np.testing.assert_array_equal(clip.iframes[n], ref[g].iframes[0])
+        np.testing.assert_array_equal(clip.imgs[n], ref[g].imgs[0])
         np.testing.assert_array_equal(
             clip.motion_vectors[5 * n:5 * n + 5], ref[g].motion_vectors)
         np.testing.assert_array_equal(
             clip.residuals[5 * n:5 * n + 5], ref[g].residuals)
-    only = read_clip(path, [1], streams=('iframes', ), index=index)
+    only = read_clip(path, [1], streams=('imgs', ), index=index)
     assert only.motion_vectors is None and only.residuals is None
-    np.testing.assert_array_equal(only.iframes, ref[1].iframes)
+    np.testing.assert_array_equal(only.imgs, ref[1].imgs)
     mv = read_clip(path, [1], streams=('motion_vectors', ), index=index)
-    assert mv.iframes is None and mv.residuals is None
+    assert mv.imgs is None and mv.residuals is None
     np.testing.assert_array_equal(mv.motion_vectors, ref[1].motion_vectors)
 
 
@@ -138,7 +139,7 @@ def test_seek_matches_decoding_from_start(synth, codec):
     for accumulate in (False, True):
         a = read_clip(path, [2], accumulate=accumulate, index=index)
         b = read_clip(path, [2], accumulate=accumulate, index=no_pts)
-        np.testing.assert_array_equal(a.iframes, b.iframes)
+        np.testing.assert_array_equal(a.imgs, b.imgs)
         np.testing.assert_array_equal(a.motion_vectors, b.motion_vectors)
         np.testing.assert_array_equal(a.residuals, b.residuals)
 
@@ -158,11 +159,10 @@ def test_bad_arguments(synth):
     index = index_gops(path)
     for kwargs in (dict(gop_inds=[3]), dict(gop_inds=[-1]),
                    dict(gop_inds=[]), dict(gop_inds=[0], kappa=0),
-                   dict(gop_inds=[0], streams=('imgs', )),
+                   dict(gop_inds=[0], streams=('iframes', )),
                    dict(gop_inds=[0], streams=())):
         with pytest.raises(ValueError):
             read_clip(path, index=index, **kwargs)
-    assert STREAMS == ('iframes', 'motion_vectors', 'residuals')
 
 
 @pytest.mark.parametrize('name,gops', [
@@ -176,7 +176,7 @@ def test_real_videos(testdata_dir, name, gops):
     index = index_gops(path, 'auto')
     clip = read_clip(path, gops, index=index)
     t = len(gops)
-    assert clip.iframes.shape == (t, index.height, index.width, 3)
+    assert clip.imgs.shape == (t, index.height, index.width, 3)
     assert clip.motion_vectors.shape == (5 * t, index.height, index.width, 2)
     assert clip.residuals.shape == (5 * t, index.height, index.width, 3)
     assert np.isfinite(clip.motion_vectors).all()
@@ -201,3 +201,93 @@ def test_keyframe_inside_virtual_gop(testdata_dir):
     assert clip.frame_inds[1] == 230 and clip.pict_types[1] == 'I'
     assert not clip.motion_vectors[0].any()
     assert np.abs(clip.motion_vectors[1]).mean() > 0
+
+
+@pytest.mark.parametrize('kind', ['h264', 'mpeg4_mp4', 'mpeg4_avi'])
+def test_stream_starting_mid_gop(mid_gop, kind):
+    # Frame 0 of the index is the first keyframe (source frame 12); before
+    # it the decoder drops (H.264) or garbles (MPEG-4) the leading P-frames.
+    path, frames, corners = mid_gop(kind)
+    index = index_gops(path)
+    assert index.leading_frames == FIRST_KEY - CUT
+    assert index.total_frames == len(frames) - FIRST_KEY
+    assert index.gop_starts.tolist() == [0, 12, 24]
+    assert (index.frame_pts is None) == (kind != 'mpeg4_mp4')
+    clip = read_clip(path, [0, 1, 2], kappa=KAPPA, index=index)
+    types = clip.pict_types.reshape(3, 1 + KAPPA)
+    assert ''.join(types[:, 0]) == 'III'
+    for g in range(3):
+        src = frames[FIRST_KEY + 12 * g].astype(float)
+        assert np.abs(clip.imgs[g] - src).mean() < 4, g
+    for k in range(2 * KAPPA):  # the full GOPs: the square moves 3 px
+        t = FIRST_KEY + clip.frame_inds.reshape(3, -1)[:, 1:].reshape(-1)[k]
+        x, y = corners[t]
+        mv = clip.motion_vectors[k][y + 16:y + 32, x + 16:x + 32]
+        assert abs(np.median(mv[..., 0]) - SPEED) < 0.5, (k, t)
+    # A seek to a later GOP (or counting for raw streams) lands the same.
+    alone = read_clip(path, [2], kappa=KAPPA, index=index)
+    np.testing.assert_array_equal(alone.imgs[0], clip.imgs[2])
+    np.testing.assert_array_equal(alone.residuals, clip.residuals[10:])
+
+
+def test_mpeg4_b_frames_before_an_i_frame(synth_b):
+    # MPEG-4 Part 2, IBBPBBPBBPBB I...: FFmpeg exports no vectors for its
+    # B-frames. Frames 22 and 23 come right before the I-frame 24, so the
+    # next P-frame's field (direct mode) is not available: the previous
+    # P-frame's field (frame 21) stands in.
+    path, frames, corners = synth_b
+    index = index_gops(path)
+    assert index.has_b_frames and index.gop_starts.tolist() == [0, 12, 24]
+    for accumulate in (False, True):
+        clip = read_clip(path, [1], kappa=11, index=index,
+                         accumulate=accumulate)
+        assert ''.join(clip.pict_types) == 'IBBPBBPBBPBB'
+        for k in (9, 10):  # frames 22, 23
+            t = clip.frame_inds[1 + k]
+            x, y = corners[t]
+            c = (slice(y + 16, y + 32), slice(x + 16, x + 32))
+            u = np.median(clip.motion_vectors[k][c][..., 0])
+            assert abs(u - SPEED * (t - 12 if accumulate else 1)) < 0.5, (
+                accumulate, t, u)
+            if not accumulate:
+                assert np.abs(clip.residuals[k][c]).mean() < 3, t
+
+
+def test_multireference_h264_warns_once(tmp_path, caplog, monkeypatch):
+    import logging
+
+    from mmaction_imr.codec import reader
+    from mmaction_imr.prepare.writer import EncodeSpec, write_video
+    monkeypatch.setattr(reader, '_warned_multiref', False)
+    base = np.random.default_rng(0).integers(0, 256, (32, 80, 3), np.uint8)
+    paths = {}
+    for refs in (1, 3):
+        paths[refs] = str(tmp_path / f'ref{refs}.mp4')
+        write_video(paths[refs], [base[:, t:t + 64] for t in range(14)],
+                    spec=EncodeSpec(codec='libx264', gop_size=12,
+                                    max_b_frames=0, options={
+                                        'preset': 'fast',
+                                        'x264-params': f'ref={refs}'}))
+    with caplog.at_level(logging.WARNING, logger='mmaction_imr.codec'):
+        read_clip(paths[1], [0], index=index_gops(paths[1], 12))
+        read_clip(paths[3], [0], streams=('imgs', ),
+                  index=index_gops(paths[3], 12))  # no MVs, no residuals
+        assert not caplog.records
+        for _ in range(2):
+            read_clip(paths[3], [0], index=index_gops(paths[3], 12))
+    assert len(caplog.records) == 1
+    msg = caplog.records[0].getMessage()
+    assert paths[3] in msg and '3 reference frames' in msg
+
+
+def test_default_streams_are_the_stream_table(synth):
+    path, _, _ = synth('mpeg4', n=30)
+    clip = read_clip(path, [0], index=index_gops(path))
+    for key in STREAM_KEYS:
+        assert getattr(clip, key) is not None
+    with pytest.raises(ValueError, match='non-empty subset'):
+        read_clip(path, [0], streams=('iframes', ), index=index_gops(path))
+    # Any order is accepted.
+    clip = read_clip(path, [0], streams=('residuals', 'imgs'),
+                     index=index_gops(path))
+    assert clip.motion_vectors is None and clip.imgs is not None

@@ -1,9 +1,11 @@
-"""mmaction_imr.codec.stats: running sums, GOP subsets, known answers."""
+"""mmaction_imr.analysis.stream_stats on the codec: running sums, GOP
+subsets, known answers (here for the ``synth`` videos of this folder)."""
 import numpy as np
 import pytest
 
 from mmaction_imr.codec import CompressedVideoError, index_gops, read_clip
-from mmaction_imr.codec.stats import StreamStats, evenly_spaced, video_stats
+from mmaction_imr.analysis.stream_stats import (StreamStats, evenly_spaced,
+                                                video_stats)
 
 SPEED, SQUARE = 3, 48  # as in tests/codec/conftest.py (not importable)
 

@@ -12,6 +12,7 @@ from mmaction_imr.datasets.transforms.loading import (CompressedVideoDecode,
                                                       CompressedVideoInit,
                                                       SampleGOPs)
 from mmaction_imr.prepare.writer import write_video
+from mmaction_imr.streams import STREAM_KEYS
 
 
 @pytest.fixture(scope='module')
@@ -64,6 +65,12 @@ def test_full_pipeline_keys_and_shapes(video):
     assert abs(np.median(results['motion_vectors'][..., 0]) + 2) < 0.5
 
 
+def test_streams_follow_the_stream_table(video):
+    decode = CompressedVideoDecode(streams=('residuals', 'imgs'))
+    assert decode.streams == ('imgs', 'residuals')  # canonical order
+    assert CompressedVideoDecode().streams == STREAM_KEYS
+
+
 def test_streams_subset(video):
     results = pipeline(CompressedVideoInit(), SampleGOPs(clip_len=1),
                        CompressedVideoDecode(streams=('motion_vectors', )))(
@@ -109,6 +116,7 @@ def test_sample_loops_short_videos():
     (CompressedVideoInit, dict(on_error='ignore')),
     (CompressedVideoDecode, dict(kappa=0)),
     (CompressedVideoDecode, dict(streams=('iframes', ))),
+    (CompressedVideoDecode, dict(streams=())),
     (CompressedVideoDecode, dict(on_error='warn')),
 ])
 def test_bad_arguments(cls, kwargs):
@@ -132,14 +140,15 @@ class FakeLogger:
         self.messages.append(msg)
 
 
-def test_on_error_skip_logs_and_counts(tmp_path, monkeypatch):
+def test_on_error_skip_logs_and_records_the_reason(tmp_path, monkeypatch):
     logger = FakeLogger()
     monkeypatch.setattr(loading.MMLogger, 'get_current_instance',
                         lambda: logger)
     empty = tmp_path / 'empty.mp4'
     empty.write_bytes(b'')
-    before = loading._skipped
-    assert CompressedVideoInit()(dict(filename=str(empty))) is None
+    results = dict(filename=str(empty))
+    assert CompressedVideoInit()(results) is None
+    assert results['skip_reason'].startswith(f'{empty}: empty file')
     # The decode step also skips (e.g. a file that broke after indexing).
     results = dict(filename=str(empty), gop_index=None, gop_inds=[0])
     monkeypatch.setattr(
@@ -147,11 +156,10 @@ def test_on_error_skip_logs_and_counts(tmp_path, monkeypatch):
         lambda *a, **k: (_ for _ in ()).throw(
             CompressedVideoError(str(empty), 'corrupt')))
     assert CompressedVideoDecode()(results) is None
-    assert loading._skipped == before + 2
+    assert results['skip_reason'] == f'{empty}: corrupt'
     assert len(logger.messages) == 2
     assert str(empty) in logger.messages[0]
     assert 'empty file' in logger.messages[0]
-    assert f'{before + 2} sample(s) skipped' in logger.messages[1]
 
 
 def test_on_error_raise(tmp_path):

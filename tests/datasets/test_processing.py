@@ -20,7 +20,8 @@ from mmaction_imr.datasets.transforms import (CompressedCenterCrop,
                                               CompressedRandomCrop,
                                               CompressedResize,
                                               CompressedThreeCrop)
-from mmaction_imr.datasets.transforms.processing import three_crop_boxes
+from mmaction_imr.datasets.transforms.processing import (
+    check_flip_label_map, three_crop_boxes)
 
 H, W, T, KAPPA = 16, 24, 2, 3
 MARK = (slice(4, 7), slice(10, 14))  # rows y 4..6, cols x 10..13
@@ -317,3 +318,57 @@ def test_registered_and_repr():
     assert repr(CompressedResize((-1, 256))) == (
         'CompressedResize(scale=(-1, 256), keep_ratio=True, '
         'interpolation=bilinear)')
+
+
+@pytest.mark.parametrize('transform,crop', [
+    (CompressedCenterCrop(crop_size=(W + 2, H)), (W + 2, H)),
+    (CompressedCenterCrop(crop_size=H + 1), (H + 1, H + 1)),
+    (CompressedRandomCrop(size=H + 1), (H + 1, H + 1)),
+])
+def test_crop_larger_than_frame_names_both_sizes(transform, crop):
+    # The stock CenterCrop cut a smaller box than its img_shape said, and
+    # RandomCrop failed a bare assert.
+    name = type(transform).__name__
+    with pytest.raises(ValueError) as err:
+        transform(make_results())
+    msg = str(err.value)
+    assert msg.startswith(f'toy.mp4: {name}: ')
+    assert f'(w, h)={crop}' in msg and f'(w, h)={(W, H)}' in msg
+
+
+def test_crop_equal_to_frame_is_whole_frame():
+    out = CompressedCenterCrop(crop_size=(W, H))(make_results())
+    assert out['imgs'].shape[1:3] == (H, W) == tuple(out['img_shape'])
+    out = CompressedRandomCrop(size=H)(make_results())
+    assert out['imgs'].shape[1:3] == (H, H) == tuple(out['img_shape'])
+
+
+def test_check_flip_label_map():
+    check_flip_label_map(None, 2)
+    check_flip_label_map({1: 2, 2: 1, 4: 5, 5: 4}, 8)
+    check_flip_label_map({1: 2}, None)  # no upper bound: only ints >= 0
+    # The synthetic set's map against a 2-class data set: labels 2, 4, 5.
+    with pytest.raises(ValueError, match=r"label\(s\) 2, 4, 5 outside the "
+                       r"data set's 2 classes \(0 \.\. 1\)"):
+        check_flip_label_map({1: 2, 2: 1, 4: 5, 5: 4}, 2)
+    with pytest.raises(ValueError, match="ints >= 0, got -1, 'a'"):
+        check_flip_label_map({-1: 'a'})
+    with pytest.raises(TypeError, match='must be a dict'):
+        check_flip_label_map([(1, 2)])
+
+
+def test_flip_rejects_bad_label_map_at_build_time():
+    with pytest.raises(ValueError, match='ints >= 0'):
+        CompressedFlip(flip_label_map={0: -3})
+    with pytest.raises(ValueError, match='ints >= 0'):
+        TRANSFORMS.build(dict(type='CompressedFlip',
+                              flip_label_map={0: 1.5}))
+
+
+def test_multiscale_crop_snapped_outside_the_frame_raises():
+    # input_size 17 on a 16-px short side: the 16-px crop is snapped to 17.
+    crop = CompressedMultiScaleCrop(input_size=(H + 1, H + 1), scales=(1, ))
+    with pytest.raises(ValueError, match=r'toy\.mp4: CompressedMultiScaleCrop'
+                       r': the crop box \[.*\] leaves the frame \(w, h\)='
+                       r'\(24, 16\)'):
+        crop(make_results())

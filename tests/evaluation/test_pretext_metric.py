@@ -54,3 +54,19 @@ def test_wrong_layout_raises():
         metric.process(None, [sample(np.zeros(27), np.zeros(27))])
     with pytest.raises(ValueError, match='neither'):
         metric.process(None, [dict(pred_score=torch.zeros(3))])
+
+
+def test_baseline_pretexts():
+    """Rotation and AOT predictions are scored like CTP's, after it."""
+    metric = METRICS.build(dict(type='PretextAccuracy'))
+    metric.process(None, [
+        dict(pred_rotation=torch.tensor([0, 3]), gt_rotation=torch.tensor(
+            [0, 1]), pred_aot=torch.tensor([1, 0]),
+             gt_aot=torch.tensor([1, 0])),
+        dict(pred_rotation=torch.tensor([2, 2]),
+             gt_rotation=torch.tensor([2, 2]))
+    ])
+    res = metric.compute_metrics(metric.results)
+    assert list(res) == ['rotation/acc', 'aot/acc']
+    assert res['rotation/acc'] == pytest.approx(3 / 4)
+    assert res['aot/acc'] == 1.0

@@ -1,13 +1,21 @@
 """Tests of the IMR backbone (models/backbones/imr_resnet3d.py)."""
+import copy
 import itertools
+import os.path as osp
+import warnings
 
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.model import BaseModule
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from mmaction.models.backbones.resnet3d import BasicBlock3d, Bottleneck3d
 from mmaction.registry import MODELS
 from mmaction_imr.models.backbones import IMRResNet3d
+from mmaction_imr.models.fusion import IMRLateralFusion
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 KAPPA, T, HW = 2, 2, 32
 STREAMS = ('imgs', 'motion_vectors', 'residuals')
@@ -19,6 +27,10 @@ def _inputs(n=2, seed=0, t=T, hw=HW):
                 motion_vectors=torch.randn(n, 2, t * KAPPA, hw, hw,
                                            generator=g),
                 residuals=torch.randn(n, 3, t * KAPPA, hw, hw, generator=g))
+
+
+def _fusion(**kwargs):
+    return dict(type='IMRLateralFusion', **kwargs)
 
 
 def _tiny(depth=18, **kwargs):
@@ -39,7 +51,8 @@ VARIANTS = list(itertools.product(
 
 @pytest.mark.parametrize('depth, connection, lateral, gate', VARIANTS)
 def test_forward_backward_every_variant(depth, connection, lateral, gate):
-    m = _tiny(depth, connection=connection, lateral=lateral, gate=gate,
+    m = _tiny(depth, fusion=_fusion(connection=connection, lateral=lateral,
+                                    gate=gate),
               base_channels=8, channel_ratio=4)
     # 16x16 is enough to reach 1x1 at res5 (strides 2 * 2 * 2 * 2 * 2)
     out = m(**_inputs(hw=16))
@@ -58,7 +71,7 @@ def test_forward_backward_every_variant(depth, connection, lateral, gate):
 @pytest.mark.parametrize('connection', ['bidirectional', 'unidirectional',
                                         'none'])
 def test_cross_pathway_influence(connection):
-    m = _tiny(connection=connection).eval()
+    m = _tiny(fusion=_fusion(connection=connection)).eval()
     x = _inputs()
     base = m(**x)
     # change the M input only
@@ -77,7 +90,8 @@ def test_cross_pathway_influence(connection):
 
 def test_r18_r50_channel_bookkeeping_full_width():
     r18 = IMRResNet3d(depth=18)
-    assert r18.out_channels == (512, 32, 32)  # DESIGN section 3
+    # docs/design.md#output-and-complexity
+    assert r18.out_channels == (512, 32, 32)
     assert [f.out_channels for f in r18.fusions[:4]] == [
         (80, 5, 5), (80, 5, 5), (160, 9, 9), (320, 18, 18)]
     # the next stage's input grows with the laterals
@@ -117,7 +131,7 @@ def test_no_temporal_downsampling_and_spatial_stride():
 
 
 def test_stream_subsets():
-    m = _tiny(streams=('imgs', ), connection='none')
+    m = _tiny(streams=('imgs', ), fusion=None)
     out = m(**_inputs())  # extra streams are ignored
     assert len(out) == 1 and out[0].shape == (2, 128, T, 1, 1)
     out = m(imgs=_inputs()['imgs'])
@@ -126,11 +140,11 @@ def test_stream_subsets():
     m2 = _tiny(streams=('motion_vectors', 'imgs'))
     assert m2.streams == ('imgs', 'motion_vectors')
     assert [o.shape[1] for o in m2(**_inputs())] == [128, 8]
-    m3 = _tiny(streams=('motion_vectors', 'residuals'), connection='none')
+    m3 = _tiny(streams=('motion_vectors', 'residuals'), fusion=None)
     assert len(m3(**_inputs())) == 2
-    with pytest.raises(ValueError, match="connection='none'"):
+    with pytest.raises(ValueError, match='fusion=None'):
         IMRResNet3d(streams=('imgs', ))
-    with pytest.raises(ValueError, match="connection='none'"):
+    with pytest.raises(ValueError, match='fusion=None'):
         IMRResNet3d(streams=('motion_vectors', 'residuals'))
 
 
@@ -143,10 +157,17 @@ def test_bad_arguments_raise():
         IMRResNet3d(streams=())
     with pytest.raises(ValueError, match='multiple of channel_ratio'):
         IMRResNet3d(base_channels=8)
+    # the fusion's own arguments are checked by the fusion
     with pytest.raises(ValueError, match='connection'):
-        IMRResNet3d(connection='both')
+        IMRResNet3d(fusion=_fusion(connection='both'))
     with pytest.raises(ValueError, match='lateral'):
-        IMRResNet3d(lateral='pool', base_channels=16)
+        IMRResNet3d(fusion=_fusion(lateral='pool'), base_channels=16)
+    with pytest.raises(ValueError, match='set by IMRResNet3d'):
+        IMRResNet3d(fusion=_fusion(kappa=3))
+    with pytest.raises(KeyError, match='NoSuchFusion'):
+        IMRResNet3d(fusion=dict(type='NoSuchFusion'))
+    with pytest.raises(ValueError, match='frozen_stages'):
+        IMRResNet3d(frozen_stages=5)
     with pytest.raises(ValueError, match='inflate_style'):
         IMRResNet3d(inflate_style='2x1x1')
     with pytest.raises(ValueError, match='pretrained or init_cfg'):
@@ -167,6 +188,16 @@ def test_bad_inputs_raise():
         m(imgs=x['imgs'], motion_vectors=x['motion_vectors'])
     with pytest.raises(ValueError, match='batch size'):
         m(**dict(x, imgs=x['imgs'][:1]))
+
+
+def test_frame_count_error_reads_like_its_formula():
+    # The numbers come in the order the words name them: T * kappa.
+    m = _tiny()
+    x = _inputs(t=3)  # 3 I-frames, so 6 P-frames with KAPPA = 2
+    with pytest.raises(ValueError) as err:
+        m(**dict(x, motion_vectors=x['motion_vectors'][:, :, :5]))
+    assert str(err.value) == ('motion_vectors has 5 frames, expected 3 * 2 '
+                              '(imgs frames * kappa)')
 
 
 def test_init_and_pretrained(tmp_path):
@@ -195,3 +226,140 @@ def test_registered_and_norm_eval():
     bns = [x for x in m.modules()
            if isinstance(x, torch.nn.modules.batchnorm._BatchNorm)]
     assert bns and not any(b.training for b in bns)
+
+
+# Parameters of the full-width R18 backbone of each shipped ablation config,
+# counted on the backbone that took the four fusion arguments itself (before
+# the fusion became a config): building the fusion from the config must not
+# change the network.
+SHIPPED = {
+    'imr_r18_4xb25-5gop-500e_ucf101-split1-compressed.py': (
+        21827406, ((80, 5, 5), (80, 5, 5), (160, 9, 9), (320, 18, 18))),
+    'imr_r18-lateonly_4xb25-5gop-500e_ucf101-split1-compressed.py': (
+        20190868, ((64, 4, 4), (64, 4, 4), (128, 8, 8), (256, 16, 16))),
+    'imr_r18-noconv_4xb25-5gop-500e_ucf101-split1-compressed.py': (
+        21815630, ((80, 5, 5), (80, 5, 5), (160, 9, 9), (320, 18, 18))),
+    'imr_r18-nogate_4xb25-5gop-500e_ucf101-split1-compressed.py': (
+        21392612, ((80, 5, 5), (80, 5, 5), (160, 9, 9), (320, 18, 18))),
+    'imr_r18-unidirectional_4xb25-5gop-500e_ucf101-split1-compressed.py': (
+        21812884, ((80, 4, 4), (80, 4, 4), (160, 8, 8), (320, 16, 16))),
+}
+
+
+@pytest.mark.parametrize('name', sorted(SHIPPED))
+def test_fusion_from_config_matches_the_shipped_ablations(name):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'imrnet', name))
+    backbone = MODELS.build(cfg.model.backbone)
+    params, widths = SHIPPED[name]
+    assert sum(p.numel() for p in backbone.parameters()) == params
+    assert tuple(f.out_channels for f in backbone.fusions[:4]) == widths
+    assert backbone.out_channels == (512, 32, 32)
+    fusion = backbone.fusions[0]
+    assert isinstance(fusion, IMRLateralFusion)
+    assert fusion.kappa == backbone.kappa == 5 and fusion.divisor == 8
+
+
+def test_fusion_config_is_not_mutated():
+    fusion = _fusion(connection='unidirectional')
+    before = copy.deepcopy(fusion)
+    m = _tiny(fusion=fusion)
+    assert fusion == before
+    assert [f.connection for f in m.fusions[:4]] == ['unidirectional'] * 4
+    # the backbone gives each site its widths: P -> I laterals only
+    assert m.fusions[0].in_channels == (16, 1, 1)
+    assert m.fusions[0].out_channels == (20, 1, 1)
+    assert m.stages[1]['imgs'][0].conv1.conv.in_channels == 20
+
+
+def _small(**kwargs):
+    return _tiny(base_channels=8, channel_ratio=4, **kwargs)
+
+
+def _train_step(m, x):
+    opt = torch.optim.SGD([p for p in m.parameters() if p.requires_grad]
+                          or [torch.zeros(1, requires_grad=True)], lr=0.1)
+    m.train()
+    out = m(**x)
+    loss = sum((o**2).mean() for o in out)
+    opt.zero_grad()
+    if loss.requires_grad:
+        loss.backward()
+    opt.step()
+
+
+@pytest.mark.parametrize('frozen_stages', [0, 2, 4])
+def test_frozen_stages_keep_parameters_and_bn_statistics(frozen_stages):
+    m = _small(frozen_stages=frozen_stages)
+    before = copy.deepcopy(m.state_dict())
+    # the stem and res2..res(i+1) in every pathway, with the fusions that
+    # feed them (fusions[j] follows stages[j])
+    prefixes = tuple([f'stages.{i}.' for i in range(frozen_stages + 1)] +
+                     [f'fusions.{i}.' for i in range(frozen_stages)])
+    _train_step(m, _inputs(hw=16))
+    for name, mod in m.named_modules():
+        if name and (name + '.').startswith(prefixes):
+            assert not mod.training, name
+    for name, p in m.named_parameters():
+        assert p.requires_grad == (not name.startswith(prefixes)), name
+    changed = {k for k, v in m.state_dict().items()
+               if not torch.equal(v, before[k])}
+    assert not any(k.startswith(prefixes) for k in changed)
+    if frozen_stages < 4:  # the rest trains, BN statistics included
+        nxt = f'stages.{frozen_stages + 1}.'
+        assert m.stages[frozen_stages + 1].training
+        assert any(k.startswith(nxt) and 'running_mean' in k
+                   for k in changed)
+        assert any(k.startswith(f'fusions.{frozen_stages}.')
+                   for k in changed)
+
+
+def test_everything_frozen_changes_nothing():
+    m = _small(frozen_stages=4)
+    before = copy.deepcopy(m.state_dict())
+    _train_step(m, _inputs(hw=16))
+    _train_step(m, _inputs(seed=1, hw=16))
+    assert not any(p.requires_grad for p in m.parameters())
+    for k, v in m.state_dict().items():
+        assert torch.equal(v, before[k]), k  # weights and BN statistics
+    assert not any(x.training for x in m.modules()
+                   if isinstance(x, _BatchNorm))
+
+
+def test_norm_eval_keeps_bn_statistics_but_trains_affine():
+    m = _small(norm_eval=True)
+    before = copy.deepcopy(m.state_dict())
+    _train_step(m, _inputs(hw=16))
+    changed = {k for k, v in m.state_dict().items()
+               if not torch.equal(v, before[k])}
+    assert not any('running_' in k or 'num_batches' in k for k in changed)
+    assert any(k.endswith('bn.weight') for k in changed)
+
+
+def test_with_cp_same_outputs_gradients_and_statistics():
+    ref = _small()
+    cp = _small(with_cp=True)
+    cp.load_state_dict(ref.state_dict())
+    x = _inputs(hw=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # e.g. torch's use_reentrant warning
+        outs = []
+        for m in (ref, cp):
+            m.train()
+            out = m(**x)
+            sum((o * torch.linspace(-1, 1, o.numel()).view_as(o)).sum()
+                for o in out).backward()
+            outs.append(out)
+    for a, b in zip(*outs):
+        assert torch.allclose(a, b, atol=1e-6)
+    for (k, p), q in zip(ref.named_parameters(), cp.parameters()):
+        assert torch.allclose(p.grad, q.grad, atol=1e-5), k
+    # the recomputation in backward does not count the batch twice
+    for (k, v), w in zip(ref.state_dict().items(), cp.state_dict().values()):
+        assert torch.allclose(v.float(), w.float(), atol=1e-6), k
+    bns = [x for x in cp.modules() if isinstance(x, _BatchNorm)]
+    assert all(int(b.num_batches_tracked) == 1 for b in bns)
+    # no recomputation (and no checkpoint) without grad
+    with torch.no_grad():
+        cp.eval()
+        assert all(torch.allclose(a, b, atol=1e-6)
+                   for a, b in zip(ref.eval()(**x), cp(**x)))

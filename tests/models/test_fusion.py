@@ -35,7 +35,8 @@ def test_lateral_width_ceil_min_one(c, div, width):
     ('bidirectional', (80, 5, 5)), ('unidirectional', (80, 4, 4)),
     ('none', (64, 4, 4))])
 def test_out_channels_r18_conv1(connection, out):
-    # DESIGN section 3: R18 conv1, C_I=64, C_P=4: +8 per P->I lateral, +1 I->P
+    # docs/design.md#lateral-connections: R18 conv1, C_I=64, C_P=4: +8 per
+    # P->I lateral, +1 I->P
     m = IMRLateralFusion((64, 4, 4), connection=connection)
     assert m.out_channels == out
 

@@ -59,11 +59,16 @@ def test_windows_see_only_their_gops():
         assert torch.equal(a, b) == (lv.stop <= 4), lv
 
 
-def test_loss_sums_columns_and_learns():
+@pytest.fixture
+def batch():
+    """A fresh head, 4 clips of features and random labels for 27 cells."""
     torch.manual_seed(0)
     head = build()
-    f = feats(n=4)
-    targets = torch.randint(0, 4, (4, 27))
+    return head, feats(n=4), torch.randint(0, 4, (4, 27))
+
+
+def test_loss_sums_columns_and_learns(batch):
+    head, f, targets = batch
     out = head.loss(f, targets, 5)
     ce = torch.nn.functional.cross_entropy
     want = sum(ce(lg, targets[:, k]) for k, lg in enumerate(head(f, 5)))
@@ -77,6 +82,17 @@ def test_loss_sums_columns_and_learns():
         opt.step()
     acc = (head.predict(f, 5) == targets).float().mean()
     assert acc > 0.9  # memorises 4 clips (chance <= 0.25)
+
+
+def test_mean_reduction_is_sum_over_columns(batch):
+    head, f, targets = batch
+    total = head.loss(f, targets, 5)
+    mean = head.loss(f, targets, 5, reduction='mean')
+    assert set(mean) == set(total) == {'loss_pmsp', 'acc_pmsp'}
+    torch.testing.assert_close(mean['loss_pmsp'], total['loss_pmsp'] / 27)
+    assert torch.equal(mean['acc_pmsp'], total['acc_pmsp'])
+    with pytest.raises(ValueError, match='reduction'):
+        head.loss(f, targets, 5, reduction='none')
 
 
 def test_general_scales_and_odd_sizes():

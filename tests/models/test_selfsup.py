@@ -104,6 +104,69 @@ def test_targets_follow_the_ctp_transform(model):
     assert (ctp_t != 0).any()
 
 
+def corner_batch(n=4):
+    """Clip i, GOP g: a moving square in corner (i + g) % 4, so every
+    clip and every GOP of a clip has its own t=5 PMSP labels (n <= 4)."""
+    corners = [(1, 1), (1, 13), (13, 1), (13, 13)]
+    mv = torch.zeros(n, 2, T * KAPPA, 16, 16)
+    for i in range(n):
+        for g in range(T):
+            y, x = corners[(i + g) % 4]
+            mv[i, :, g * KAPPA:(g + 1) * KAPPA, y:y + 2, x:x + 2] = 1.
+    return dict(imgs=torch.zeros(n, 3, T, 16, 16), motion_vectors=mv,
+                residuals=torch.zeros(n, 3, T * KAPPA, 16, 16))
+
+
+def test_pmsp_label_source_clip(model):
+    """'clip' labels describe the untransformed clip: equal to 'fed' ones
+    for aligned clips, different for random / shuffle / shift clips."""
+    clip_model = MODELS.build(model_cfg(pmsp_label_source='clip'))
+    inputs = corner_batch()
+    own = pmsp_labels(inputs['motion_vectors'], T)
+    seen = set()
+    for seed in range(8):
+        torch.manual_seed(seed)
+        fed_out, _, fed_t, fed_ctp = model._pretext_batch(inputs)
+        torch.manual_seed(seed)
+        out, _, clip_t, clip_ctp = clip_model._pretext_batch(inputs)
+        # same CTP draws and the same backbone input: only the labels move
+        assert torch.equal(clip_ctp, fed_ctp)
+        assert torch.equal(out['motion_vectors'], fed_out['motion_vectors'])
+        assert torch.equal(clip_t, own)
+        assert torch.equal(fed_t, pmsp_labels(fed_out['motion_vectors'], T))
+        for i, label in enumerate(fed_ctp.tolist()):
+            assert torch.equal(clip_t[i], fed_t[i]) == (label == 0)
+            seen.add(label)
+    assert seen == {0, 1, 2, 3}  # every CTP type was checked
+
+
+def test_pmsp_loss_reduction_mean(model):
+    """'mean' logs the same keys, with loss_pmsp = the 'sum' value / 27."""
+    data = model.data_preprocessor(batch(seed=4), True)
+    mean_model = MODELS.build(model_cfg(pmsp_loss_reduction='mean'))
+    mean_model.load_state_dict(model.state_dict())
+    model.eval()  # BN in eval: the loss depends only on the CTP draws
+    mean_model.eval()
+    torch.manual_seed(6)
+    total = model(**copy.deepcopy(data), mode='loss')
+    torch.manual_seed(6)
+    mean = mean_model(**copy.deepcopy(data), mode='loss')
+    model.train()
+    assert set(mean) == set(total)
+    torch.testing.assert_close(mean['loss_pmsp'], total['loss_pmsp'] / 27)
+    assert torch.equal(mean['acc_pmsp'], total['acc_pmsp'])
+    torch.testing.assert_close(mean['loss_ctp'], total['loss_ctp'])
+
+
+@pytest.mark.parametrize('reduction', ['sum', 'mean'])
+@pytest.mark.parametrize('source', ['fed', 'clip'])
+def test_options_log_the_same_keys(reduction, source):
+    m = MODELS.build(model_cfg(pmsp_loss_reduction=reduction,
+                               pmsp_label_source=source))
+    losses = m(**m.data_preprocessor(batch(n=2), True), mode='loss')
+    assert set(losses) == {'loss_pmsp', 'acc_pmsp', 'loss_ctp', 'acc_ctp'}
+
+
 def test_predict_fields_and_views(model):
     model.eval()
     data = model.data_preprocessor(batch(n=2, views=3), False)
@@ -156,3 +219,7 @@ def test_bad_configs():
         MODELS.build(model_cfg(pmsp_head=None, ctp_head=None))
     with pytest.raises(RuntimeError):
         MODELS.build(model_cfg(ctp_head=None))(dict(), mode='bogus')
+    with pytest.raises(ValueError, match='pmsp_loss_reduction'):
+        MODELS.build(model_cfg(pmsp_loss_reduction='none'))
+    with pytest.raises(ValueError, match='pmsp_label_source'):
+        MODELS.build(model_cfg(pmsp_label_source='raw'))

@@ -230,3 +230,24 @@ def test_interrupted_run_leaves_nothing_half_done(tmp_path):
     assert s.failures == [] and s.encoded + s.verified + s.skipped == 6
     assert sorted(n for n in os.listdir(dst) if n.startswith('.')) == [
         rc.MANIFEST_NAME]
+
+
+def test_inspect_encoded_uses_the_codec_scan(tmp_path):
+    from mmaction_imr.codec import scan_packets
+    path = str(tmp_path / 'b.mp4')
+    write_video(path, _frames(30), 30, EncodeSpec(max_b_frames=2))
+    info = rc.inspect_encoded(path)
+    scan = scan_packets(path)
+    assert info.keyframes == np.flatnonzero(scan.keyframes).tolist()
+    assert (info.codec, info.frames, info.reordered) == ('mpeg4', 30, True)
+    # A raw stream has no timestamps: B-frames are told by picture type.
+    for bf in (0, 2):
+        raw = str(tmp_path / f'raw{bf}.h264')
+        write_video(raw, _frames(30), 30, EncodeSpec(
+            codec='libx264', gop_size=12, max_b_frames=bf,
+            options={'preset': 'ultrafast' if bf == 0 else 'fast'}))
+        assert scan_packets(raw).pts is None
+        assert rc.inspect_encoded(raw).reordered == bool(bf)
+    missing = str(tmp_path / 'missing.mp4')
+    with pytest.raises(rc.ReencodeError, match='cannot read: no such file'):
+        rc.inspect_encoded(missing)

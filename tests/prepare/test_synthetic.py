@@ -1,4 +1,6 @@
-"""The synthetic motion-only data set: determinism, layout, real motion."""
+"""The synthetic data set on disk: layout, determinism, resume, conflicts,
+content hashes."""
+import hashlib
 import itertools
 import json
 import os
@@ -10,68 +12,14 @@ import pytest
 
 from mmaction_imr.prepare import synthetic as syn
 from mmaction_imr.prepare.filelist import read_list
-from mmaction_imr.prepare.writer import write_video
 
 TINY = dict(per_class=(2, 1, 1), size=(64, 48), frames=24)
-
-
-def _clip(name, seed=0, size=(128, 96), frames=24):
-    label = syn.CLASSES.index(name)
-    return syn.render_clip(np.random.default_rng([seed, label]), label, size,
-                           frames)
 
 
 def _decode(path):
     with av.open(path) as c:
         return np.stack([f.to_ndarray(format='rgb24') for f in c.decode(
             video=0)])
-
-
-def _motion_vectors(path):
-    """Per frame: (x, y, u, v) of the blocks predicted from a past frame.
-
-    u, v = dst - src (FFmpeg: src = dst + motion / motion_scale), read
-    from PyAV's side data directly, independent of the codec package.
-    """
-    out = []
-    with av.open(path) as c:
-        s = c.streams.video[0]
-        s.codec_context.options = {'flags2': '+export_mvs'}
-        for f in c.decode(s):
-            sd = f.side_data.get('MOTION_VECTORS')
-            if sd is None:
-                out.append(None)
-                continue
-            mv = sd.to_ndarray()
-            mv = mv[mv['source'] < 0]
-            scale = mv['motion_scale'].astype(float)
-            out.append((mv['dst_x'].astype(float), mv['dst_y'].astype(float),
-                        -mv['motion_x'] / scale, -mv['motion_y'] / scale))
-    return out
-
-
-def _object_motion(clip, path):
-    """Mean (u, v), curl and divergence of the MVs on the object, relative
-    to the camera; curl in rad/frame (clockwise on screen > 0), divergence
-    in relative scale change per frame."""
-    h, w = clip.masks.shape[1:]
-    us, vs = [], []
-    num_c = num_d = den = 0.0
-    for t, mv in enumerate(_motion_vectors(path)):
-        if mv is None:
-            continue
-        x, y, u, v = mv
-        on = clip.masks[t][np.clip(y.astype(int), 0, h - 1),
-                           np.clip(x.astype(int), 0, w - 1)] > 0.5
-        cam = clip.camera[t] - clip.camera[t - 1]
-        u, v = u[on] - cam[0], v[on] - cam[1]
-        rx, ry = x[on] - clip.centre[t, 0], y[on] - clip.centre[t, 1]
-        us += list(u)
-        vs += list(v)
-        num_c += np.sum(rx * v - ry * u)
-        num_d += np.sum(rx * u + ry * v)
-        den += np.sum(rx**2 + ry**2)
-    return np.mean(us), np.mean(vs), num_c / den, num_d / den
 
 
 def test_params_validation():
@@ -84,83 +32,6 @@ def test_params_validation():
             syn.synthetic_params(**bad)
 
 
-def test_render_deterministic_inside_and_jumps_only_at_gops():
-    a, b = _clip('move_right'), _clip('move_right')
-    assert np.array_equal(a.frames, b.frames)
-    assert not np.array_equal(a.frames, _clip('move_right', seed=1).frames)
-    assert a.frames.shape == (24, 96, 128, 3) and a.frames.dtype == np.uint8
-    for name in syn.CLASSES:
-        clip = _clip(name, frames=48)
-        m = clip.masks
-        assert (m.sum((1, 2)) > 50).all()  # the object is always there
-        border = np.concatenate([m[:, 0], m[:, -1], m[:, :, 0], m[:, :, -1]],
-                                1)
-        assert border.max() < 0.05  # ...and inside the frame
-        # Motion is smooth except at I-frames (t % 12 == 0).
-        step = np.diff(clip.centre, axis=0)
-        jumps = np.abs(step - np.median(step, 0)).max(1) > 1e-6
-        assert all((t + 1) % 12 == 0 for t in np.flatnonzero(jumps))
-
-
-def test_ground_truth_motion_per_class():
-    right = _clip('move_right')
-    speed = np.diff(right.centre[:12, 0]) - np.diff(right.camera[:12, 0])
-    assert np.allclose(speed, speed[0]) and 2 <= speed[0] <= 4
-    up = _clip('move_up')
-    assert 2 <= -(np.diff(up.centre[:12, 1]) - np.diff(up.camera[:12, 1]))[0]
-    cw = np.diff(_clip('rotate_cw').angle)[0]
-    ccw = np.diff(_clip('rotate_ccw').angle)[0]
-    lo, hi = syn._ANGULAR  # deg / frame
-    assert np.radians(lo) <= cw <= np.radians(hi)
-    assert -np.radians(hi) <= ccw <= -np.radians(lo)
-    z_in = np.diff(np.log(_clip('zoom_in').zoom[:12]))
-    lo, hi = syn._ZOOM_RATE
-    assert np.log(1 + lo) - 1e-9 <= z_in.min() <= np.log(1 + hi) + 1e-9
-    assert (np.diff(np.log(_clip('zoom_out').zoom[:12])) < 0).all()
-    still = _clip('move_left').zoom
-    assert np.all(still == still[0])
-
-
-def test_object_stands_out_from_the_background():
-    """Version 3: a bright saturated object on a dark background, so an
-    I-frame shows where the object is (CTP needs it)."""
-    for name in syn.CLASSES:
-        for seed in range(3):
-            clip = _clip(name, seed=seed, frames=1)
-            f, m = clip.frames[0].astype(float), clip.masks[0]
-            obj, bg = f[m > 0.99].mean(0), f[m < 0.01].mean(0)
-            assert np.linalg.norm(obj - bg) > 100, (name, seed, obj, bg)
-            assert bg.max() < obj.max()
-    rng = np.random.default_rng(0)
-    for _ in range(200):
-        bg, obj = syn._colours(rng)
-        assert np.linalg.norm(bg - obj) >= syn._MIN_COLOUR_DISTANCE
-        assert bg.max() - bg.min() <= 2 * syn._BG_TINT
-
-
-@pytest.mark.parametrize('name,check', [
-    ('move_right', lambda u, v, c, d: u > 1.5 and abs(v) < 0.5),
-    ('move_left', lambda u, v, c, d: u < -1.5 and abs(v) < 0.5),
-    ('move_down', lambda u, v, c, d: v > 1.5 and abs(u) < 0.5),
-    ('move_up', lambda u, v, c, d: v < -1.5 and abs(u) < 0.5),
-    ('rotate_cw', lambda u, v, c, d: c > 0.02),
-    ('rotate_ccw', lambda u, v, c, d: c < -0.02),
-    ('zoom_in', lambda u, v, c, d: d > 0.003),
-    ('zoom_out', lambda u, v, c, d: d < -0.003),
-])
-def test_decoded_motion_vectors_show_the_class(tmp_path, name, check):
-    # The median over three clips: one clip's texture can leave the encoder
-    # little to lock onto, the class must still show in typical clips.
-    per_clip = []
-    for seed in range(3):
-        clip = _clip(name, seed=seed, frames=36)
-        path = str(tmp_path / f'{name}_{seed}.mp4')
-        write_video(path, clip.frames, 30)
-        per_clip.append(_object_motion(clip, path))
-    stats = tuple(np.median(np.array(per_clip), axis=0))
-    assert check(*stats), f'{name}: u, v, curl, div = {per_clip}'
-
-
 def _make(out, **kw):
     params = syn.synthetic_params(**{**TINY, **kw.pop('params', {})})
     return syn.make_synthetic(str(out), params, **kw)
@@ -168,10 +39,10 @@ def _make(out, **kw):
 
 def test_make_synthetic_layout_determinism_balance(tmp_path):
     a, b, c = tmp_path / 'a', tmp_path / 'b', tmp_path / 'c'
-    generated, n, _ = _make(a, workers=2)
-    assert generated and n == 8 * 4
-    _make(b, workers=1)
-    _make(c, params=dict(seed=1), workers=1)
+    report = _make(a, workers=2)
+    assert report.generated and report.written == report.total == 8 * 4
+    assert _make(b, workers=1).sha256 == report.sha256
+    assert _make(c, params=dict(seed=1), workers=1).sha256 != report.sha256
     names = ['train.txt', 'val.txt', 'unlabelled.txt', 'classes.txt']
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes()
@@ -210,18 +81,19 @@ def test_idempotent_resume_and_conflicts(tmp_path):
     assert not syn.check_complete(str(out), params)
     plan = syn.plan_synthetic(str(out), params)
     assert len(plan.todo) == 32 - 5 and not plan.complete
-    generated, n, _ = syn.make_synthetic(str(out), params)
-    assert generated and n == 27
+    report = syn.make_synthetic(str(out), params)
+    assert report.generated and report.written == 27
     assert syn.check_complete(str(out), params)
 
-    generated, n, seconds = syn.make_synthetic(str(out), params)
-    assert (generated, n) == (False, 0) and seconds < 1
+    again = syn.make_synthetic(str(out), params)
+    assert (again.generated, again.written) == (False, 0)
+    assert again.sha256 == report.sha256 and again.seconds < 1
 
     other = syn.synthetic_params(**{**TINY, 'frames': 12})
     with pytest.raises(syn.SyntheticError, match='other parameters'):
         syn.make_synthetic(str(out), other)
-    generated, n, _ = syn.make_synthetic(str(out), other, overwrite=True)
-    assert generated and n == 32
+    report = syn.make_synthetic(str(out), other, overwrite=True)
+    assert report.generated and report.written == 32
     assert syn.check_complete(str(out), other)
     # A set of an older generator version is named as such.
     path = out / syn.MANIFEST_NAME
@@ -236,10 +108,81 @@ def test_idempotent_resume_and_conflicts(tmp_path):
     path.write_text(json.dumps(manifest))
     # A deleted clip makes the set incomplete again.
     os.remove(out / 'videos' / 'zoom_in' / 'val_0000.mp4')
-    assert syn.make_synthetic(str(out), other)[1] == 1
+    assert syn.make_synthetic(str(out), other).written == 1
 
     foreign = tmp_path / 'foreign'
     (foreign / 'videos').mkdir(parents=True)
     (foreign / 'videos' / 'mine.mp4').write_bytes(b'')
     with pytest.raises(syn.SyntheticError, match='did not write'):
         syn.make_synthetic(str(foreign), params)
+
+
+def test_manifest_records_content_hashes(tmp_path):
+    out = tmp_path / 'syn'
+    report = _make(out, params=dict(per_class=(1, 0, 0), frames=12))
+    manifest = json.loads((out / syn.MANIFEST_NAME).read_text())
+    files = manifest['files']
+    assert len(files) == 8 + 4 and 'videos/move_up/train_0000.mp4' in files
+    for rel, digest in files.items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
+    # The set's hash is `sha256sum <files> | sha256sum`, in sorted order.
+    listing = ''.join(f'{files[r]}  {r}\n' for r in sorted(files))
+    assert manifest['sha256'] == report.sha256 == hashlib.sha256(
+        listing.encode()).hexdigest()
+    assert syn.verify_synthetic(str(out)) is None
+
+
+def test_changed_file_is_reported_by_name(tmp_path):
+    out = tmp_path / 'syn'
+    params = dict(per_class=(1, 0, 0), frames=12)
+    first = _make(out, params=params)
+    # Same size and name, other bytes: only the hash can tell.
+    video = out / 'videos' / 'rotate_cw' / 'train_0000.mp4'
+    data = bytearray(video.read_bytes())
+    data[-1] ^= 0xFF
+    video.write_bytes(bytes(data))
+    (out / 'val.txt').write_text('move_up/train_0000.mp4 3\n')
+    # The first differing file in sorted order is named.
+    with pytest.raises(syn.SyntheticError,
+                       match='changed since it was generated: val.txt'):
+        _make(out, params=params)
+    (out / 'val.txt').write_text('')
+    with pytest.raises(syn.SyntheticError,
+                       match='videos/rotate_cw/train_0000.mp4 differs'):
+        _make(out, params=params)
+    report = _make(out, params=params, overwrite=True)
+    assert report.generated and report.sha256 == first.sha256
+
+
+def test_set_without_hashes_gets_them(tmp_path):
+    """A complete set from before hashes were recorded is accepted once
+    and hashed, so later changes are caught."""
+    out = tmp_path / 'syn'
+    first = _make(out, params=dict(per_class=(1, 0, 0), frames=12))
+    path = out / syn.MANIFEST_NAME
+    manifest = json.loads(path.read_text())
+    del manifest['files'], manifest['sha256']
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(syn.SyntheticError, match='no content hashes'):
+        syn.verify_synthetic(str(out))
+    again = _make(out, params=dict(per_class=(1, 0, 0), frames=12))
+    assert not again.generated and again.sha256 == first.sha256
+    assert json.loads(path.read_text())['sha256'] == first.sha256
+
+
+def test_progress_wrapper_sees_every_clip(tmp_path):
+    seen = []
+
+    def progress(items, total, description):
+        seen.append((total, description))
+        for item in items:
+            seen.append(item)
+            yield item
+
+    report = _make(tmp_path / 'syn', params=dict(per_class=(1, 0, 0),
+                                                 frames=12),
+                   progress=progress)
+    assert seen[0] == (8, 'synthetic: 8 of 8 clips')
+    assert sorted(seen[1:]) == sorted(
+        syn.video_relpath(label, 'train', 0) for label in range(8))
+    assert report.written == 8

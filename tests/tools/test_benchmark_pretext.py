@@ -1,5 +1,4 @@
 """tools/analysis/benchmark_pretext.py: prints both timings; usage errors."""
-import importlib.util
 import os.path as osp
 import re
 
@@ -10,15 +9,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools', 'analysis', 'benchmark_pretext.py')
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location('benchmark_pretext', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_small_batch(capsys):
-    tool = load_tool()
+def test_small_batch(tool, capsys):
     threads = torch.get_num_threads()
     try:
         assert tool.main(['--batch', '2', '--size', '16', '--repeats', '1',
@@ -34,7 +25,7 @@ def test_small_batch(capsys):
 
 @pytest.mark.parametrize('argv', [['--batch', '0'], ['--gops', '3'],
                                   ['--size', '2'], ['--repeats', '0']])
-def test_usage_errors(argv):
+def test_usage_errors(tool, argv):
     with pytest.raises(SystemExit) as exc:
-        load_tool().main(argv)
+        tool.main(argv)
     assert exc.value.code == 2

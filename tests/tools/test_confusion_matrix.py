@@ -1,4 +1,5 @@
 """tools/analysis/confusion_matrix.py: mmaction2's tool, runnable here."""
+import os
 import os.path as osp
 import pickle
 import subprocess
@@ -32,3 +33,28 @@ def test_matrix_and_picture_from_a_dump(tmp_path):
     assert torch.equal(torch.as_tensor(cm),
                        torch.tensor([[1, 1, 0], [0, 2, 0], [1, 0, 1]]))
     assert (tmp_path / 'cm.png').stat().st_size > 1000
+
+
+class Payload:
+    """Unpickling it runs code: it creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f'touch {self.marker}', ))
+
+
+def test_crafted_results_file_is_refused(tmp_path):
+    marker = tmp_path / 'ran'
+    with open(tmp_path / 'evil.pkl', 'wb') as f:
+        pickle.dump([dict(gt_label=torch.tensor([0]),
+                          pred_score=Payload(marker))], f)
+    out = subprocess.run(
+        [sys.executable, 'tools/analysis/confusion_matrix.py', CFG,
+         str(tmp_path / 'evil.pkl')],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    assert 'evil.pkl: refusing to load posix.system' in out.stderr
+    assert 'Traceback' not in out.stderr
+    assert not marker.exists()

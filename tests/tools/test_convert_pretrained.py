@@ -1,5 +1,5 @@
-"""Tests of tools/convert_pretrained.py (+ models/selfsup/convert.py)."""
-import importlib.util
+"""Tests of tools/convert_pretrained.py (+ mmaction_imr/engine/convert.py)."""
+import os
 import os.path as osp
 
 import numpy as np
@@ -12,23 +12,10 @@ from mmengine.runner.checkpoint import load_checkpoint
 from mmaction.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOL = osp.join(ROOT, 'tools', 'convert_pretrained.py')
 BACKBONE = dict(type='IMRResNet3d', depth=18, base_channels=8,
                 channel_ratio=4, kappa=2)
 OUT = (64, 16, 16)
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'convert_pretrained_tool',
-        osp.join(ROOT, 'tools', 'convert_pretrained.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope='module')
-def tool():
-    return load_tool()
 
 
 @pytest.fixture(scope='module')
@@ -55,6 +42,33 @@ def test_untrusted_full_pickle_is_refused(tool, full_ckpt, tmp_path, capsys):
     assert tool.main([full_ckpt, str(tmp_path / 'out.pth')]) == 1
     assert '--trust-checkpoint' in capsys.readouterr().err
     assert not (tmp_path / 'out.pth').exists()
+
+
+class Payload:
+    """Unpickling it runs code: it creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.system, (f'touch {self.marker}', ))
+
+
+def test_crafted_payload_does_not_run(tool, selfsup, tmp_path, capsys):
+    marker = tmp_path / 'ran'
+    evil = str(tmp_path / 'evil.pth')
+    torch.save(dict(state_dict=selfsup.state_dict(),
+                    meta=dict(x=Payload(marker))), evil)
+    assert tool.main([evil, str(tmp_path / 'out.pth')]) == 1
+    assert 'error: ' in capsys.readouterr().err
+    assert not marker.exists()
+
+
+def test_empty_checkpoint_is_one_line(tool, tmp_path, capsys):
+    (tmp_path / 'epoch_9.pth').write_bytes(b'')
+    assert tool.main([str(tmp_path / 'epoch_9.pth'),
+                      str(tmp_path / 'out.pth')]) == 1
+    assert 'epoch_9.pth: the checkpoint is empty' in capsys.readouterr().err
 
 
 def test_convert_and_load_everywhere(tool, selfsup, full_ckpt, tmp_path,

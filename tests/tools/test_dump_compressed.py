@@ -1,5 +1,4 @@
 """tools/analysis/dump_compressed.py: npz content, PNG panels, bad input."""
-import importlib.util
 import os.path as osp
 import subprocess
 import sys
@@ -15,13 +14,6 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools', 'analysis', 'dump_compressed.py')
 
 
-def load_tool():
-    spec = importlib.util.spec_from_file_location('dump_compressed', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
 def video(tmp_path_factory):
     path = tmp_path_factory.mktemp('dump') / 'v.mp4'
@@ -33,16 +25,16 @@ def video(tmp_path_factory):
 
 
 @pytest.mark.parametrize('accumulate', [False, True])
-def test_npz_matches_reader(video, tmp_path, accumulate):
+def test_npz_matches_reader(tool, video, tmp_path, accumulate):
     out = tmp_path / 'clip.npz'
     argv = [video, '--out', str(out), '--gops', '2', '--show-dir',
             str(tmp_path / 'png')] + (['--accumulate'] if accumulate else [])
-    assert load_tool().main(argv) == 0
+    assert tool.main(argv) == 0
     data = np.load(out)
-    assert sorted(data.files) == ['frame_inds', 'iframes', 'motion_vectors',
+    assert sorted(data.files) == ['frame_inds', 'imgs', 'motion_vectors',
                                   'pict_types', 'residuals']
-    assert data['iframes'].shape == (2, 32, 48, 3)
-    assert data['iframes'].dtype == np.uint8
+    assert data['imgs'].shape == (2, 32, 48, 3)
+    assert data['imgs'].dtype == np.uint8
     assert data['motion_vectors'].shape == (10, 32, 48, 2)
     assert data['motion_vectors'].dtype == np.float32
     assert data['residuals'].shape == (10, 32, 48, 3)
@@ -60,7 +52,7 @@ def test_npz_matches_reader(video, tmp_path, accumulate):
     panel = cv2.imread(str(pngs[0]))
     assert panel.shape == (32, 3 * 48, 3)
     # Left third is the I-frame (RGB saved as BGR for cv2).
-    np.testing.assert_array_equal(panel[:, :48, ::-1], data['iframes'][0])
+    np.testing.assert_array_equal(panel[:, :48, ::-1], data['imgs'][0])
 
 
 def test_bad_video_one_line_exit_1(tmp_path):
@@ -74,8 +66,7 @@ def test_bad_video_one_line_exit_1(tmp_path):
     assert not (tmp_path / 'x.npz').exists()
 
 
-def test_usage_errors_exit_2(video, tmp_path):
-    tool = load_tool()
+def test_usage_errors_exit_2(tool, video, tmp_path):
     for argv in ([video], [video, '--out', 'x.npz', '--gops', '0'],
                  [video, '--out', 'x.npz', '--virtual-gop', 'seven']):
         with pytest.raises(SystemExit) as info:

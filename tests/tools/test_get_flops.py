@@ -1,6 +1,5 @@
 """Tests of tools/analysis/get_flops.py on configs/_base_/models/imr_r18.py
 with a tiny override (and a temporary config that inherits it)."""
-import importlib.util
 import os.path as osp
 
 import pytest
@@ -12,14 +11,6 @@ TOOL = osp.join(ROOT, 'tools', 'analysis', 'get_flops.py')
 CFG = osp.join(ROOT, 'configs', '_base_', 'models', 'imr_r18.py')
 TINY = ['model.backbone.base_channels=16', 'model.backbone.kappa=2',
         'model.cls_head.in_channels=[128,8,8]']
-
-
-@pytest.fixture(scope='module')
-def tool():
-    spec = importlib.util.spec_from_file_location('get_flops', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _hand_count(model, inputs):
@@ -81,7 +72,7 @@ def test_cli_with_config_file_and_subset(tool, tmp_path, capsys):
     cfg.write_text(
         f"_base_ = [{CFG!r}]\n"
         "model = dict(backbone=dict(base_channels=16, kappa=2, "
-        "streams=('imgs',), connection='none'),\n"
+        "streams=('imgs',), fusion=None),\n"
         "             cls_head=dict(in_channels=(128, )))\n")
     assert tool.main([str(cfg), '--shape', '2', '32', '32']) == 0
     out = capsys.readouterr().out
@@ -93,9 +84,21 @@ def test_cli_errors(tool, tmp_path, capsys):
     assert 'missing.py' in capsys.readouterr().err
     bad = tmp_path / 'bad.py'
     bad.write_text("model = dict(type='MMRecognizer3D', backbone=dict("
-                   "type='IMRResNet3d', connection='both'))\n")
+                   "type='IMRResNet3d', fusion=dict(type='IMRLateralFusion',"
+                   " connection='both')))\n")
     assert tool.main([str(bad)]) == 1
     assert 'connection' in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         tool.main([CFG, '--shape', '5'])
     assert e.value.code == 2
+
+
+def test_dummy_inputs_follow_the_stream_table():
+    from mmaction_imr.analysis.flops import dummy_inputs
+    xs = dummy_inputs(('residuals', 'imgs'), num_gops=2, kappa=3, height=8,
+                      width=6)
+    # Canonical order (imgs first); P streams have T * kappa frames.
+    assert [x.shape for x in xs] == [torch.Size([1, 3, 2, 8, 6]),
+                                     torch.Size([1, 3, 6, 8, 6])]
+    with pytest.raises(ValueError, match='streams'):
+        dummy_inputs(('iframes', ), 2, 3, 8, 6)

@@ -11,7 +11,7 @@ PY_TOOLS = [
     'tools/train.py', 'tools/test.py', 'tools/publish_model.py',
     'tools/convert_pretrained.py', 'tools/visualize_pmsp.py',
     'tools/analysis/dump_compressed.py', 'tools/analysis/get_flops.py',
-    'tools/analysis/benchmark_loader.py',
+    'tools/analysis/benchmark_loader.py', 'tools/analysis/benchmark_model.py',
     'tools/analysis/benchmark_pretext.py', 'tools/analysis/stream_stats.py',
     'tools/analysis/confusion_matrix.py'
 ]

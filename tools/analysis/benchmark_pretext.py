@@ -18,16 +18,11 @@ Exit codes: 0 ok, 2 usage.
 """
 import argparse
 import sys
-import time
-import warnings
 
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScale')
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-import mmaction_imr  # noqa: E402,F401  (shims first)
-from mmaction_imr.pretext import ctp_transform, pmsp_labels  # noqa: E402
+from mmaction_imr.analysis.pretext_benchmark import (random_pretext_batch,
+                                                     time_pretext_targets)
 
 
 def parse_args(argv=None):
@@ -58,33 +53,19 @@ def parse_args(argv=None):
     return args
 
 
-def median_time(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times))
-
-
 def main(argv=None):
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     gen = torch.Generator().manual_seed(0)
-    frames = args.gops * args.kappa
-    shape = (args.batch, frames, args.size, args.size)
-    mv = torch.randn(shape[:1] + (2, ) + shape[1:], generator=gen) * 3
-    res = torch.randn(shape[:1] + (3, ) + shape[1:], generator=gen) * 9
+    mv, res = random_pretext_batch(args.batch, args.gops, args.kappa,
+                                   args.size, gen)
     print(f'batch: motion_vectors {list(mv.shape)}, residuals '
           f'{list(res.shape)}, {torch.get_num_threads()} torch thread(s), '
           f'median of {args.repeats}')
-    t_pmsp = median_time(lambda: pmsp_labels(mv, args.gops), args.repeats)
-    t_ctp = median_time(lambda: ctp_transform(mv, res, args.gops,
-                                              generator=gen), args.repeats)
-    print(f'pmsp_labels:   {t_pmsp * 1e3:.1f} ms/batch')
-    print(f'ctp_transform: {t_ctp * 1e3:.1f} ms/batch')
+    times = time_pretext_targets(mv, res, args.gops, args.repeats, gen)
+    print(f"pmsp_labels:   {times['pmsp_labels'] * 1e3:.1f} ms/batch")
+    print(f"ctp_transform: {times['ctp_transform'] * 1e3:.1f} ms/batch")
     return 0
 
 

@@ -4,7 +4,7 @@ Runs the loading transforms (``CompressedVideoInit`` -> ``SampleGOPs`` in
 test mode, i.e. the centre clip -> ``CompressedVideoDecode``) at the video's
 own resolution and saves an ``.npz`` with keys
 
-    iframes         [T, H, W, 3]          uint8 RGB
+    imgs            [T, H, W, 3]          uint8 RGB (the I-frames)
     motion_vectors  [T*kappa, H, W, 2]    float32 (u, v) pixels
     residuals       [T*kappa, H, W, 3]    float32 signed RGB
     frame_inds      [T*(1+kappa)]         int64 (I-frame, then its P-frames)
@@ -32,7 +32,7 @@ import numpy as np
 # mmcv-lite's import-time notice would break the one-line error contract.
 warnings.filterwarnings('ignore', message='Fail to import ``MultiScale')
 
-import mmaction_imr  # noqa: E402,F401  (shims + registration first)
+import mmaction_imr.register  # noqa: E402,F401  (shims + registration first)
 from mmaction_imr.codec import CompressedVideoError  # noqa: E402
 from mmaction_imr.datasets.transforms import (  # noqa: E402
     CompressedVideoDecode, CompressedVideoInit, SampleGOPs)
@@ -119,7 +119,7 @@ def main(argv=None):
     out_dir = osp.dirname(osp.abspath(args.out))
     os.makedirs(out_dir, exist_ok=True)
     np.savez(
-        args.out, iframes=results['imgs'],
+        args.out, imgs=results['imgs'],
         motion_vectors=results['motion_vectors'],
         residuals=results['residuals'], frame_inds=results['frame_inds'],
         pict_types=results['pict_types'])

@@ -5,8 +5,10 @@ loader does (GOPs cut with index_gops(..., 'auto'), read_clip with
 --kappa P-frames per GOP) and prints, per video and pooled over all pixels
 of all videos: the mean and RMS of the motion vectors per component (u, v,
 in pixels per frame) and of the residuals per RGB channel, in raw mode and,
-with --accumulate, also in accumulated mode. Ends with a config snippet for
-mmaction2's MultiModalDataPreprocessor, ready to paste into a model config.
+with --accumulate, also in accumulated mode. Ends with a config snippet,
+``model = dict(data_preprocessor=dict(type='MultiModalDataPreprocessor',
+...))``, ready to paste into a config that inherits a model: mmengine
+merges it into the inherited model.
 
 Why the snippet uses mean 0 and std = pooled RMS for motion vectors and
 residuals (not the measured mean and std): a horizontal flip negates u, and
@@ -30,46 +32,40 @@ Examples:
         --max-videos 200 --max-gops 10 --accumulate
     python tools/analysis/stream_stats.py --ann-file ann.txt \\
         --data-prefix data/videos --paper-format
+    python tools/analysis/stream_stats.py ann.txt --data-prefix data/videos
     python tools/analysis/stream_stats.py a.mp4 b.avi --paper-format
 
-Videos that cannot be read are reported (one line each on stderr) and
+A .txt argument is read as an annotation list, like --ann-file: its paths
+are relative to --data-prefix (the dataset config's data_prefix video
+root). Videos that cannot be read are reported (one line each on stderr) and
 skipped. Exit codes: 0 ok, 1 no video could be measured (or unreadable
 annotation file), 2 usage.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import tempfile
-import warnings
 
-# mmcv-lite's import-time notice would clutter the output.
-warnings.filterwarnings('ignore', message='Fail to import ``MultiScale')
-
-import mmaction_imr  # noqa: E402,F401  (shims first)
-from mmaction_imr.codec import CompressedVideoError  # noqa: E402
-from mmaction_imr.codec.stats import (StreamStats, evenly_spaced,  # noqa: E402
-                                      video_stats)
-from mmaction_imr.prepare.filelist import FileListError, read_list  # noqa
-from mmaction_imr.prepare.reencode import (ReencodeError,  # noqa: E402
-                                           find_videos, reencode_video)
-
-#: ImageNet RGB statistics of the I-frame stream (0..255), as mmaction2.
-IMG_MEAN = [123.675, 116.28, 103.53]
-IMG_STD = [58.395, 57.12, 57.375]
+from mmaction_imr.analysis.stream_stats import (StreamStats, collect_videos,
+                                                evenly_spaced, measure_video,
+                                                preprocessor_snippet)
+from mmaction_imr.codec import CompressedVideoError
+from mmaction_imr.prepare.filelist import FileListError
+from mmaction_imr.prepare.reencode import ReencodeError
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('inputs', nargs='*', metavar='VIDEO_OR_DIR',
-                        help='video files and/or folders (searched '
-                        'recursively for video files)')
+    parser.add_argument('inputs', nargs='*', metavar='VIDEO_DIR_OR_LIST',
+                        help='video files, folders (searched recursively '
+                        'for video files) and/or .txt annotation lists')
     parser.add_argument('--ann-file', help='mmaction2 annotation list '
                         '("path label" per line) of videos to measure')
     parser.add_argument('--data-prefix', default='',
-                        help='folder the --ann-file paths are relative to')
+                        help='folder the annotation lists\' paths are '
+                        'relative to')
     parser.add_argument('--max-videos', type=int,
                         help='measure at most N videos, evenly spaced over '
                         'the sorted input list (default: all)')
@@ -86,26 +82,12 @@ def parse_args(argv=None):
                         'first (in a temporary folder)')
     args = parser.parse_args(argv)
     if not args.inputs and not args.ann_file:
-        parser.error('give videos/folders and/or --ann-file')
+        parser.error('give videos/folders/lists and/or --ann-file')
     for name in ('max_videos', 'max_gops', 'kappa'):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
     return args
-
-
-def collect_videos(args):
-    """Sorted, de-duplicated video paths; raises OSError/FileListError."""
-    videos = []
-    for path in args.inputs:
-        if osp.isdir(path):
-            videos += [osp.join(path, p) for p in find_videos(path)]
-        else:
-            videos.append(path)  # a missing file is reported when read
-    if args.ann_file:
-        videos += [osp.join(args.data_prefix, p)
-                   for p, _ in read_list(args.ann_file)]
-    return sorted(set(videos))
 
 
 def fmt(values, digits=3):
@@ -118,66 +100,12 @@ def describe(stats: StreamStats) -> str:
             f'RMS {fmt(stats.res_rms, 2)}')
 
 
-def round3(x: float) -> float:
-    """3 significant digits: a std is not known better than that."""
-    return float(f'{x:.3g}')
-
-
-def snippet(raw: StreamStats, acc, n_videos: int, args) -> str:
-    mv, res = round3(raw.mv_rms_pooled), round3(raw.res_rms_pooled)
-    source = ('re-encoded to the paper format' if args.paper_format else
-              'as stored')
-    lines = [
-        f'# Measured by tools/analysis/stream_stats.py on {n_videos} videos '
-        f'({source}),',
-        f'# kappa={args.kappa}, raw mode; mean 0 by design (see --help).',
-        'data_preprocessor = dict(',
-        "    type='MultiModalDataPreprocessor',",
-        '    preprocessors=dict(',
-        f"        imgs=dict(type='ActionDataPreprocessor', mean={IMG_MEAN},",
-        f"                  std={IMG_STD}, format_shape='NCTHW'),",
-        "        motion_vectors=dict(type='ActionDataPreprocessor', "
-        'mean=[0., 0.],',
-        f'                            std=[{mv}, {mv}], '
-        "format_shape='NCTHW'),",
-        "        residuals=dict(type='ActionDataPreprocessor', "
-        'mean=[0., 0., 0.],',
-        f"                       std=[{res}, {res}, {res}], "
-        "format_shape='NCTHW')))",
-    ]
-    if acc is not None:
-        amv, ares = round3(acc.mv_rms_pooled), round3(acc.res_rms_pooled)
-        lines += [
-            '# With CompressedVideoDecode(accumulate=True) override:',
-            'model = dict(data_preprocessor=dict(preprocessors=dict(',
-            f'    motion_vectors=dict(std=[{amv}, {amv}]),',
-            f'    residuals=dict(std=[{ares}, {ares}, {ares}]))))',
-        ]
-    return '\n'.join(lines)
-
-
-def measure(video, args, tmp_dir):
-    """``{mode: StreamStats}`` of one video; raises on a bad video."""
-    path = video
-    if args.paper_format:
-        path = osp.join(tmp_dir, 'paper.mp4')
-        reencode_video(video, path)
-    try:
-        modes = (False, True) if args.accumulate else (False, )
-        return {
-            acc: video_stats(path, kappa=args.kappa, accumulate=acc,
-                             max_gops=args.max_gops)
-            for acc in modes
-        }
-    finally:
-        if args.paper_format and osp.exists(path):
-            os.remove(path)
-
-
 def main(argv=None):
     args = parse_args(argv)
     try:
-        videos = collect_videos(args)
+        videos = collect_videos(args.inputs,
+                                [args.ann_file] if args.ann_file else [],
+                                args.data_prefix)
     except (OSError, FileListError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
@@ -196,7 +124,10 @@ def main(argv=None):
         task = bar.add_task('videos', total=len(videos))
         for video in videos:
             try:
-                result = measure(video, args, tmp_dir)
+                result = measure_video(
+                    video, args.kappa, args.accumulate, args.max_gops,
+                    osp.join(tmp_dir, 'paper.mp4')
+                    if args.paper_format else None)
             except (CompressedVideoError, ReencodeError) as err:
                 bad += 1
                 bar.console.print(f'skipped: {err}', markup=False,
@@ -228,7 +159,18 @@ def main(argv=None):
     res = [s.res_rms_pooled for s in per_video]
     print(f'per-video raw RMS range: MV {min(mv):.2f}..{max(mv):.2f} px, '
           f'residual {min(res):.1f}..{max(res):.1f}')
-    print('\n' + snippet(pooled[False], pooled.get(True), ok, args))
+    source = ('re-encoded to the paper format' if args.paper_format else
+              'as stored')
+    header = [
+        f'Measured by tools/analysis/stream_stats.py on {ok} videos '
+        f'({source}),',
+        f'kappa={args.kappa}, raw mode; mean 0 by design (see --help).',
+        'Paste into a config that inherits a model (mmengine merges it);',
+        'if the config sets model = dict(...) itself, move the',
+        'data_preprocessor=dict(...) argument into that dict instead.',
+    ]
+    print('\n' + preprocessor_snippet(pooled[False], pooled.get(True),
+                                      header))
     return 0
 
 

@@ -4,7 +4,7 @@ import argparse
 import os.path as osp
 import sys
 
-from _common import import_prepare
+from mmaction_imr import prepare
 
 DESCRIPTION = """\
 Write mmaction2 video annotation lists: one "relative/path label" line per
@@ -99,7 +99,7 @@ def parse_args(argv=None):
     return args
 
 
-def _folders(prepare, args) -> None:
+def _folders(args) -> None:
     classes = (prepare.read_classes(args.classes)
                if args.classes else None)
     items, classes = prepare.scan_class_folders(args.root, classes)
@@ -119,7 +119,7 @@ def _folders(prepare, args) -> None:
     print(f'{osp.join(out_dir, "classes.txt")}: {len(classes)} classes')
 
 
-def _official(prepare, args) -> None:
+def _official(args) -> None:
     parse = (prepare.parse_ucf101_splits if args.command == 'ucf101' else
              prepare.parse_hmdb51_splits)
     classes, splits = parse(args.annot_dir, args.splits)
@@ -137,12 +137,11 @@ def _official(prepare, args) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    prepare = import_prepare()
     try:
         if args.command == 'folders':
-            _folders(prepare, args)
+            _folders(args)
         else:
-            _official(prepare, args)
+            _official(args)
     except (prepare.FileListError, OSError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1

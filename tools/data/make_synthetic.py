@@ -1,11 +1,9 @@
 #!/usr/bin/env python
 """Generate the synthetic motion-only data set (the project's default)."""
 import argparse
-import os
 import sys
-import time
 
-from _common import import_prepare, progress_bar
+from mmaction_imr import prepare
 
 DESCRIPTION = """\
 Generate a small video data set whose 8 classes differ ONLY in motion:
@@ -22,14 +20,16 @@ Output (OUT):
                        paths relative to OUT/videos)
   unlabelled.txt       "<class>/<file> -1", clips disjoint from train/val
   classes.txt          class names in label order
-  manifest.json        parameters and file count
+  manifest.json        parameters, file count, SHA-256 of every file and
+                       of the whole set (printed at the end)
 
 Deterministic: the same arguments give the same annotation files and the
 same decoded frames, whatever --workers (each clip has its own seed from
 (--seed, class, split, index)). Idempotent: if OUT already holds the
-complete set for the same arguments, nothing is done. An interrupted run
-resumes where it stopped. OUT holding a set made with other arguments is
-refused unless --overwrite.
+complete set for the same arguments, nothing is done but checking every
+file against the hashes in manifest.json: a changed file is reported by
+name. An interrupted run resumes where it stopped. OUT holding a set made
+with other arguments (or changed since) is refused unless --overwrite.
 
 exit status: 0 done (or already complete), 1 OUT holds something else
 (see --overwrite) or generation failed, 2 bad arguments.
@@ -61,61 +61,45 @@ def parse_args(argv=None):
     parser.add_argument('--frames', type=int, default=72,
                         help='frames per clip (72 = 6 GOPs of 12); '
                         'default: %(default)s')
-    parser.add_argument('--workers', type=int,
-                        default=min(4, os.cpu_count() or 1),
-                        help='parallel processes; default: %(default)s')
+    prepare.add_workers_arg(parser)
     parser.add_argument('--overwrite', action='store_true',
                         help='replace a set made with other arguments')
     args = parser.parse_args(argv)
-    if args.workers < 1:
-        parser.error('--workers must be >= 1')
+    prepare.check_workers(parser, args)
     return parser, args
 
 
 def main(argv=None) -> int:
-    t0 = time.perf_counter()
     parser, args = parse_args(argv)
-    import_prepare()
-    from mmaction_imr.prepare import reencode, synthetic
     try:
-        size = reencode.parse_size(args.size)
+        size = prepare.parse_size(args.size)
         if size is None:
             raise ValueError('--size must be WIDTHxHEIGHT')
-        params = synthetic.synthetic_params(
+        params = prepare.synthetic_params(
             args.seed, (args.per_class_train, args.per_class_val,
                         args.per_class_unlabelled), size, args.frames)
-    except (ValueError, synthetic.SyntheticError) as e:
+    except (ValueError, prepare.SyntheticError) as e:
         parser.error(str(e))
     try:
-        plan = synthetic.plan_synthetic(args.out, params, args.overwrite)
-        if plan.complete:
-            print(f'{args.out}: complete set of {plan.total} clips for these '
-                  f'parameters already there; nothing to do '
-                  f'({time.perf_counter() - t0:.2f} s)')
-            return 0
-        done = plan.total - len(plan.todo)
-        print(f'{args.out}: generating {len(plan.todo)} of {plan.total} '
-              f'clips' + (f' ({done} kept from an interrupted run)'
-                          if done else '') + f', {args.workers} worker(s)')
-        t1 = time.perf_counter()
-        with progress_bar(len(plan.todo), 'synthetic') as advance:
-            for _ in synthetic.run_synthetic(plan, args.workers):
-                advance()
-        synthetic.finish_synthetic(plan)
-    except (synthetic.SyntheticError, OSError) as e:
+        report = prepare.make_synthetic(args.out, params, args.workers,
+                                        args.overwrite,
+                                        prepare.rich_progress)
+    except (prepare.SyntheticError, OSError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1
-    print(f'{args.out}: wrote {len(plan.todo)} clips in '
-          f'{time.perf_counter() - t1:.1f} s; train.txt val.txt '
-          'unlabelled.txt classes.txt manifest.json')
+    if not report.generated:
+        print(f'{args.out}: complete set of {report.total} clips for these '
+              f'parameters already there, content verified; nothing to do '
+              f'({report.seconds:.2f} s)')
+    else:
+        kept = report.total - report.written
+        print(f'{args.out}: wrote {report.written} of {report.total} clips'
+              + (f' ({kept} kept from an interrupted run)' if kept else '') +
+              f' in {report.seconds:.1f} s, {args.workers} worker(s); '
+              'train.txt val.txt unlabelled.txt classes.txt manifest.json')
+    print(f'{args.out}: sha256 {report.sha256} (manifest.json "sha256")')
     return 0
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        # Nothing half-written looks finished; finished clips are kept.
-        print('interrupted; run the same command again to resume',
-              file=sys.stderr)
-        sys.exit(130)
+    prepare.run_resumable(main)

@@ -1,10 +1,9 @@
 #!/usr/bin/env python
 """Re-encode a folder of videos to the IMRNet paper's compressed format."""
 import argparse
-import os
 import sys
 
-from _common import import_prepare, progress_bar
+from mmaction_imr import prepare
 
 DESCRIPTION = """\
 Re-encode every video under SRC_DIR into DST_DIR in the paper's format
@@ -59,9 +58,7 @@ def parse_args(argv=None):
     parser.add_argument('--qscale', type=int, default=1,
                         help='fixed MPEG-4 quantiser, 1 (best) to 31; '
                         'default: %(default)s')
-    parser.add_argument(
-        '--workers', type=int, default=min(4, os.cpu_count() or 1),
-        help='parallel processes; default: %(default)s')
+    prepare.add_workers_arg(parser)
     parser.add_argument('--ext', default='mp4', choices=['mp4', 'mkv', 'avi',
                                                          'mov'],
                         help='output container; default: %(default)s')
@@ -74,52 +71,32 @@ def parse_args(argv=None):
         parser.error('--gop must be >= 1')
     if not 1 <= args.qscale <= 31:
         parser.error('--qscale must be in 1..31')
-    if args.workers < 1:
-        parser.error('--workers must be >= 1')
+    prepare.check_workers(parser, args)
     return parser, args
 
 
 def main(argv=None) -> int:
     parser, args = parse_args(argv)
-    prepare = import_prepare()
-    from mmaction_imr.prepare import reencode as rc
     try:
-        size = rc.parse_size(args.size)
+        size = prepare.parse_size(args.size)
         spec = prepare.EncodeSpec(gop_size=args.gop, qscale=args.qscale)
-        plan = rc.plan_reencode(args.src_dir, args.dst_dir, spec, size,
-                                args.ext, args.overwrite_invalid)
-    except ValueError as e:
+        summary = prepare.reencode_tree(
+            args.src_dir, args.dst_dir, spec, size, args.ext, args.workers,
+            args.overwrite_invalid, prepare.rich_progress)
+    except ValueError as e:  # bad size, folders or extension
         parser.error(str(e))
-    n_src = len(plan.jobs) + len(plan.skipped) + len(plan.failures)
-    print(f'{n_src} video(s) under {args.src_dir}: {len(plan.skipped)} '
-          f'already done, {len(plan.jobs)} to process '
-          f'({args.workers} worker(s))')
-    counts = dict(encoded=0, verified=0)
-    failures = list(plan.failures)
-    if plan.jobs:
-        with progress_bar(len(plan.jobs), 'reencode') as advance:
-            for result in rc.run_reencode(plan, args.workers):
-                if result.status == 'failed':
-                    failures.append((result.rel, result.reason))
-                else:
-                    counts[result.status] += 1
-                advance()
-    print(f'done: {counts["encoded"]} encoded, {counts["verified"]} existing '
-          f'output(s) verified, {len(plan.skipped)} skipped, '
-          f'{len(failures)} failed -> {args.dst_dir}')
+    failures = summary.failures
+    print(f'done: {summary.encoded} encoded, {summary.verified} existing '
+          f'output(s) verified, {summary.skipped} skipped (already done), '
+          f'{len(failures)} failed -> {args.dst_dir} '
+          f'({summary.seconds:.1f} s, {args.workers} worker(s))')
     if failures:
         print(f'{len(failures)} video(s) failed:', file=sys.stderr)
-        for rel, reason in sorted(failures):
+        for rel, reason in failures:
             print(f'  {rel}: {reason}', file=sys.stderr)
         return 1
     return 0
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        # Nothing half-written looks finished; outputs are checked and kept.
-        print('interrupted; run the same command again to resume',
-              file=sys.stderr)
-        sys.exit(130)
+    prepare.run_resumable(main)

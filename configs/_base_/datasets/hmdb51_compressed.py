@@ -6,9 +6,10 @@ _base_ = ['./compressed_video.py']
 data_root = 'data/hmdb51/videos_mpeg4'
 ann_file_train = 'data/hmdb51/hmdb51_train_split_1_videos.txt'
 ann_file_val = 'data/hmdb51/hmdb51_val_split_1_videos.txt'
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file_train, data_prefix=dict(video=data_root)))
-val_dataloader = dict(
-    dataset=dict(ann_file=ann_file_val, data_prefix=dict(video=data_root)))
-test_dataloader = dict(
-    dataset=dict(ann_file=ann_file_val, data_prefix=dict(video=data_root)))
+num_classes = 51
+# Every split reads the same folder; testing reads the val list (batch size
+# and pipelines: ./compressed_video.py).
+__files = dict(num_classes=num_classes, data_prefix=dict(video=data_root))
+train_dataloader = dict(dataset=dict(__files, ann_file=ann_file_train))
+val_dataloader = dict(dataset=dict(__files, ann_file=ann_file_val))
+test_dataloader = val_dataloader

@@ -8,28 +8,15 @@
 # inherit this file unchanged.
 #
 # imgs: ImageNet RGB statistics (uint8 0..255).
-# motion_vectors: (u, v) in pixels per frame; mean 0 so that a flip
-#   (u -> -u) keeps the normalised field the flip of itself and the
-#   scale-invariant PMSP labels are unchanged; std = RMS of the dense field.
-# residuals: signed RGB (0..255 units), mean 0, std = RMS.
-# The RMS values were measured with
-#   python tools/analysis/stream_stats.py ../shared/testdata \
-#       --paper-format --accumulate
-# on the 4 test clips re-encoded to the paper's format (MPEG-4 part 2,
-# GOP 12, no B-frames, q 1, 340x256), every GOP, kappa=5, raw mode (the
-# decoder's default), pooled over all pixels:
-#   MV 2.72 px per component (per video 0.81 .. 4.50), residuals 9.19 per
-#   channel (per video 4.1 .. 11.1); see docs/transforms.md.
-# With CompressedVideoDecode(accumulate=True) the fields are larger (pooled
-# MV 10.8 px, residuals 19.6): override the two std entries, e.g.
-#   model = dict(data_preprocessor=dict(preprocessors=dict(
-#       motion_vectors=dict(std=[10.8, 10.8]),
-#       residuals=dict(std=[19.6, 19.6, 19.6]))))
+# motion_vectors, residuals: mean 0 (a flip negates u; only a zero mean keeps
+#   the normalised field of a flipped clip its mirror image) and one std per
+#   stream (a pure scale, which leaves the PMSP labels unchanged). The std
+#   is the RMS of raw-mode streams in the paper's format, measured with
+#   tools/analysis/stream_stats.py: the figures, the command and the values
+#   for accumulate=True are in docs/transforms.md; why, in
+#   docs/design.md#geometry-and-normalisation. Measure your own data.
 # Use it in a model config with `_base_ = [..., 'imr_preprocessor.py']` and
 #   model = dict(..., data_preprocessor=_base_.data_preprocessor)
-# Placeholder quality: 4 clips; re-measure on the training set with the same
-# tool (--ann-file/--data-prefix) if it matters (BatchNorm after the first
-# conv absorbs a constant factor anyway).
 data_preprocessor = dict(
     type='MultiModalDataPreprocessor',
     preprocessors=dict(

@@ -1,4 +1,4 @@
-# IMRNet with 3D ResNet-50 pathways (paper Table 4; DESIGN.md section 3).
+# IMRNet with 3D ResNet-50 pathways (paper Table 4; docs/design.md#network).
 # Backbone output channels (I, M, R) = (2048, 128, 128).
 _base_ = ['./imr_r18.py']
 model = dict(

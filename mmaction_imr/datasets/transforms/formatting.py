@@ -12,6 +12,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from mmaction_imr.streams import STREAM_KEYS, STREAMS
+
 __all__ = ['FormatCompressedShape']
 
 
@@ -51,8 +53,6 @@ class FormatCompressedShape(BaseTransform):
             multiple of ``num_clips``, or no stream is present.
     """
 
-    _CHANNELS = {'imgs': 3, 'motion_vectors': 2, 'residuals': 3}
-
     def transform(self, results: Dict) -> Dict:
         """Format the present streams.
 
@@ -64,18 +64,18 @@ class FormatCompressedShape(BaseTransform):
         """
         where = results.get('filename')
         where = f'{where}: ' if where is not None else ''
-        keys = [k for k in self._CHANNELS if results.get(k) is not None]
+        keys = [k for k in STREAM_KEYS if results.get(k) is not None]
         if not keys:
             raise ValueError(f'{where}FormatCompressedShape found none of '
-                             f'{tuple(self._CHANNELS)} in the results')
+                             f'{STREAM_KEYS} in the results')
         clip_len = int(results['clip_len'])
         num_clips = int(results['num_clips'])
         num_out = None
         input_shape = {}
         for key in keys:
             arr = np.asarray(results[key])
-            channels = self._CHANNELS[key]
-            if key == 'imgs':
+            channels = STREAMS[key].channels
+            if not STREAMS[key].per_pframe:
                 length, unit = clip_len, f'clip_len={clip_len}'
             else:
                 kappa = int(results['kappa'])

@@ -5,11 +5,13 @@ mmaction's ``DecordInit`` / ``SampleFrames`` / ``DecordDecode``.
 
 Bad videos (:class:`~mmaction_imr.codec.CompressedVideoError`): with
 ``on_error='skip'`` (training) ``CompressedVideoInit`` and
-``CompressedVideoDecode`` return None, so mmengine's ``BaseDataset`` fetches
-another sample, and log a warning naming the file, the reason and the
-running count of skipped samples (per process); with ``on_error='raise'``
-(use it in val/test pipelines: mmengine refuses None at test time with a
-message that does not name the file) the error propagates.
+``CompressedVideoDecode`` log a warning naming the file and the reason,
+record it in ``results['skip_reason']`` and return None, so mmengine's
+``BaseDataset`` fetches another sample
+(:class:`~mmaction_imr.datasets.CompressedVideoDataset` counts the skips and
+stops a run in which too many fail); with ``on_error='raise'`` (use it in
+val/test pipelines: mmengine refuses None at test time with a message that
+does not name the file) the error propagates.
 """
 from typing import Dict, Optional, Sequence, Union
 
@@ -18,24 +20,21 @@ from mmcv.transforms import BaseTransform
 from mmengine.logging import MMLogger
 
 from mmaction.registry import TRANSFORMS
-from mmaction_imr.codec import CompressedVideoError, index_gops, read_clip
+from mmaction_imr.codec import (MAX_PIXELS, CompressedVideoError, index_gops,
+                                 read_clip)
+from mmaction_imr.streams import STREAM_KEYS, check_streams
 
 __all__ = ['CompressedVideoInit', 'SampleGOPs', 'CompressedVideoDecode']
 
 _ON_ERROR = ('skip', 'raise')
-# Results keys -> read_clip stream names.
-_STREAM_NAMES = {'imgs': 'iframes', 'motion_vectors': 'motion_vectors',
-                 'residuals': 'residuals'}
-_skipped = 0
 
 
-def _skip(err: CompressedVideoError) -> None:
-    """Log a skipped sample with the running count; the caller returns None."""
-    global _skipped
-    _skipped += 1
+def _skip(err: CompressedVideoError, results: Dict) -> None:
+    """Log and record a skipped sample; the caller returns None."""
+    reason = f'{err.filename}: {err.reason}'
+    results['skip_reason'] = reason
     MMLogger.get_current_instance().warning(
-        f'skipping unreadable video {err.filename}: {err.reason} '
-        f'({_skipped} sample(s) skipped so far in this process)')
+        f'skipping unreadable video {reason}')
 
 
 def _check_on_error(on_error: str) -> str:
@@ -58,6 +57,7 @@ class CompressedVideoInit(BaseTransform):
         - gop_index (:class:`~mmaction_imr.codec.GopIndex`)
         - total_gops
         - total_frames
+        - skip_reason (instead, for a video skipped with ``on_error='skip'``)
 
     Args:
         virtual_gop (None | str | int): None for the file's real GOPs (one
@@ -94,7 +94,7 @@ class CompressedVideoInit(BaseTransform):
         except CompressedVideoError as err:
             if self.on_error == 'raise':
                 raise
-            _skip(err)
+            _skip(err, results)
             return None
         results['gop_index'] = index
         results['total_gops'] = index.num_gops
@@ -104,6 +104,34 @@ class CompressedVideoInit(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(virtual_gop={self.virtual_gop!r}, '
                 f'on_error={self.on_error!r})')
+
+
+def window_starts(total: int, window: int, num: int,
+                  test_mode: bool) -> np.ndarray:
+    """First indices of ``num`` windows of ``window`` items in ``total``.
+
+    Training: each window starts at a uniformly random index in
+    ``[0, total - window]`` (one ``np.random.randint`` draw, unsorted).
+    Testing: the windows are evenly spaced (one window: the centre), the
+    rule of mmaction's ``SampleFrames`` in test mode. When ``total`` is not
+    longer than ``window``, every window starts at 0.
+
+    Args:
+        total (int): Items in the video (GOPs or frames).
+        window (int): Items per window.
+        num (int): Windows.
+        test_mode (bool): Evenly spaced instead of random.
+
+    Returns:
+        np.ndarray: ``[num]`` int64 start indices.
+    """
+    room = total - window  # last possible start
+    if room <= 0:
+        return np.zeros(num, np.int64)
+    if test_mode:
+        interval = (room + 1) / num
+        return (np.arange(num) * interval + interval / 2).astype(np.int64)
+    return np.random.randint(0, room + 1, num).astype(np.int64)
 
 
 @TRANSFORMS.register_module()
@@ -145,14 +173,9 @@ class SampleGOPs(BaseTransform):
         self.test_mode = test_mode
 
     def _starts(self, total_gops: int) -> np.ndarray:
-        room = total_gops - self.clip_len  # last possible start
-        if room <= 0:
-            return np.zeros(self.num_clips, np.int64)
-        if self.test_mode:
-            interval = (room + 1) / self.num_clips
-            return (np.arange(self.num_clips) * interval +
-                    interval / 2).astype(np.int64)
-        return np.sort(np.random.randint(0, room + 1, self.num_clips))
+        return np.sort(
+            window_starts(total_gops, self.clip_len, self.num_clips,
+                          self.test_mode))
 
     def transform(self, results: Dict) -> Dict:
         """Sample the GOP indices.
@@ -181,8 +204,8 @@ class CompressedVideoDecode(BaseTransform):
     """Decode I-frames, motion vectors and residuals of the sampled GOPs.
 
     One sequential decoding pass (:func:`mmaction_imr.codec.read_clip`); the
-    motion-vector convention is DESIGN.md section 2 (forward, prev -> cur,
-    pixels per frame; with ``accumulate=True`` pixels since the GOP's
+    motion-vector convention is that of ``docs/design.md`` (forward, prev ->
+    cur, pixels per frame; with ``accumulate=True`` pixels since the GOP's
     I-frame). Frame order: clip-major, then GOP, then P-frame in the GOP.
 
     Required Keys:
@@ -201,8 +224,10 @@ class CompressedVideoDecode(BaseTransform):
         - pict_types (``[num_clips*T*(1+kappa)]`` str, ``'I'``/``'P'``/``'B'``
           of those frames, for analysis)
         - kappa
-        - original_shape
-        - img_shape
+        - original_shape (the video's ``(H, W)``)
+        - img_shape (the streams' ``(H, W)``)
+        - scale_factor (``[sx, sy]``, with ``target_short_side`` only)
+        - skip_reason (instead, for a video skipped with ``on_error='skip'``)
 
     Removed Keys:
 
@@ -212,28 +237,45 @@ class CompressedVideoDecode(BaseTransform):
         kappa (int): P-frames per GOP. Defaults to 5.
         accumulate (bool): Accumulated MVs/residuals traced back to the
             I-frame (CoViAR) instead of raw ones. Defaults to False.
-        streams (Sequence[str]): Keys to produce, a subset of ``('imgs',
-            'motion_vectors', 'residuals')``. Defaults to all three.
+        streams (Sequence[str]): Keys to produce, a subset of
+            :data:`~mmaction_imr.streams.STREAM_KEYS` (``'imgs'``,
+            ``'motion_vectors'``, ``'residuals'``). Defaults to all three.
         on_error (str): ``'skip'`` (return None, log a warning) or
             ``'raise'`` for unreadable videos. Defaults to ``'skip'``.
+        target_short_side (int, optional): Make the streams at the training
+            resolution, short side scaled to this size (what a following
+            ``CompressedResize(scale=(-1, target_short_side))`` would give,
+            which then changes nothing), instead of at the video's size:
+            cheaper for videos larger than that (docs/codec.md). Defaults to
+            None (the video's size).
+        max_pixels (int, optional): Refuse (skip, with ``on_error='skip'``)
+            videos whose streams would have more pixels per frame than this,
+            so that one 4K video cannot exhaust a worker's memory; None for
+            no bound. Counted at the output size, so ``target_short_side``
+            admits large videos. Defaults to
+            :data:`~mmaction_imr.codec.MAX_PIXELS` (1920 x 1088).
     """
 
     def __init__(self,
                  kappa: int = 5,
                  accumulate: bool = False,
-                 streams: Sequence[str] = ('imgs', 'motion_vectors',
-                                           'residuals'),
-                 on_error: str = 'skip') -> None:
-        unknown = set(streams) - set(_STREAM_NAMES)
-        if unknown or not streams:
-            raise ValueError(f'streams must be a non-empty subset of '
-                             f'{tuple(_STREAM_NAMES)}, got {streams!r}')
+                 streams: Sequence[str] = STREAM_KEYS,
+                 on_error: str = 'skip',
+                 target_short_side: Optional[int] = None,
+                 max_pixels: Optional[int] = MAX_PIXELS) -> None:
         if kappa < 1:
             raise ValueError(f'kappa must be >= 1, got {kappa}')
+        if target_short_side is not None and (
+                not isinstance(target_short_side, int)
+                or target_short_side < 1):
+            raise ValueError('target_short_side must be None or an int >= 1, '
+                             f'got {target_short_side!r}')
         self.kappa = kappa
         self.accumulate = accumulate
-        self.streams = tuple(streams)
+        self.streams = check_streams(streams)
         self.on_error = _check_on_error(on_error)
+        self.target_short_side = target_short_side
+        self.max_pixels = max_pixels
 
     def transform(self, results: Dict) -> Optional[Dict]:
         """Decode the clip.
@@ -247,29 +289,33 @@ class CompressedVideoDecode(BaseTransform):
         try:
             clip = read_clip(results['filename'], results['gop_inds'],
                              kappa=self.kappa, accumulate=self.accumulate,
-                             streams=[_STREAM_NAMES[s] for s in self.streams],
-                             index=results['gop_index'])
+                             streams=self.streams,
+                             index=results['gop_index'],
+                             target_short_side=self.target_short_side,
+                             max_pixels=self.max_pixels)
         except CompressedVideoError as err:
             if self.on_error == 'raise':
                 raise
-            _skip(err)
+            _skip(err, results)
             return None
-        if 'imgs' in self.streams:
-            results['imgs'] = clip.iframes
-        if 'motion_vectors' in self.streams:
-            results['motion_vectors'] = clip.motion_vectors
-        if 'residuals' in self.streams:
-            results['residuals'] = clip.residuals
+        # The clip's fields are named by the stream table, like the keys.
+        for key in self.streams:
+            results[key] = getattr(clip, key)
         results['frame_inds'] = clip.frame_inds
         results['pict_types'] = clip.pict_types
         results['kappa'] = self.kappa
-        shape = results['gop_index'].height, results['gop_index'].width
-        results['original_shape'] = shape
-        results['img_shape'] = shape
-        results.pop('gop_index')
+        index = results.pop('gop_index')
+        results['original_shape'] = index.height, index.width
+        results['img_shape'] = clip.shape
+        if self.target_short_side is not None:
+            h, w = clip.shape
+            results['scale_factor'] = np.array(
+                [w / index.width, h / index.height], np.float32)
         return results
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(kappa={self.kappa}, '
                 f'accumulate={self.accumulate}, streams={self.streams}, '
-                f'on_error={self.on_error!r})')
+                f'on_error={self.on_error!r}, '
+                f'target_short_side={self.target_short_side}, '
+                f'max_pixels={self.max_pixels})')

@@ -19,7 +19,7 @@ mmaction's ``ThreeCrop`` cannot take crops smaller than the short side,
 which the paper's test protocol needs (224 crops of a 256 short side).
 
 Motion vectors are displacements in pixels of the tensor's own resolution
-(DESIGN.md §2), so besides moving the map they change VALUE with the
+(``docs/design.md``), so besides moving the map they change VALUE with the
 geometry: resizing by ``(sx, sy)`` multiplies ``(u, v)`` by ``(sx, sy)``; a
 horizontal flip negates ``u`` (a vertical flip negates ``v``). Crops leave the
 values alone.
@@ -43,15 +43,13 @@ from mmcv.transforms import BaseTransform
 from mmengine.utils import is_tuple_of
 from torch.nn.modules.utils import _pair
 
-__all__ = [
-    'STREAM_KEYS', 'CompressedResize', 'CompressedRandomCrop',
-    'CompressedMultiScaleCrop', 'CompressedCenterCrop', 'CompressedThreeCrop',
-    'CompressedFlip', 'three_crop_boxes'
-]
+from mmaction_imr.streams import MOTION_VECTORS, STREAM_KEYS, STREAMS
 
-#: Results keys of the three compressed-video streams, with their channels.
-STREAM_KEYS = ('imgs', 'motion_vectors', 'residuals')
-_STREAM_CHANNELS = {'imgs': 3, 'motion_vectors': 2, 'residuals': 3}
+__all__ = [
+    'CompressedResize', 'CompressedRandomCrop',
+    'CompressedMultiScaleCrop', 'CompressedCenterCrop', 'CompressedThreeCrop',
+    'CompressedFlip', 'three_crop_boxes', 'check_flip_label_map'
+]
 
 
 def _where(results: Dict) -> str:
@@ -81,10 +79,11 @@ def _check_streams(results: Dict) -> Tuple[List[str], Tuple[int, int]]:
         arr = results[key]
         if not isinstance(arr, np.ndarray):
             arr = results[key] = np.stack(arr)
-        if arr.ndim != 4 or arr.shape[-1] != _STREAM_CHANNELS[key]:
+        channels = STREAMS[key].channels
+        if arr.ndim != 4 or arr.shape[-1] != channels:
             raise ValueError(
                 f'{_where(results)}{key} must have shape [L, H, W, '
-                f'{_STREAM_CHANNELS[key]}], got {arr.shape}')
+                f'{channels}], got {arr.shape}')
         if hw is None:
             hw, first = arr.shape[1:3], key
         elif arr.shape[1:3] != hw:
@@ -217,8 +216,8 @@ class CompressedResize(BaseTransform):
         for key in keys:
             results[key] = _resize_frames(results[key], (new_w, new_h),
                                           self.interpolation)
-        if 'motion_vectors' in keys:
-            results['motion_vectors'] *= np.array(
+        if MOTION_VECTORS in keys:
+            results[MOTION_VECTORS] *= np.array(
                 [new_w / old_w, new_h / old_h], np.float32)
         return results
 
@@ -234,6 +233,11 @@ class _CompressedCrop(BaseTransform):
 
     _stock: BaseTransform
 
+    def _crop_wh(self) -> Optional[Tuple[int, int]]:
+        """``(w, h)`` of a fixed-size crop, None when the size follows the
+        frame (``CompressedMultiScaleCrop``)."""
+        return None
+
     def transform(self, results: Dict) -> Dict:
         """Crop the present streams with the stock transform's box.
 
@@ -242,9 +246,31 @@ class _CompressedCrop(BaseTransform):
 
         Returns:
             dict: ``results``, cropped (arrays are views of the input).
+
+        Raises:
+            ValueError: a fixed-size crop larger than the frame (the stock
+                ``CenterCrop`` would cut a smaller box than its
+                ``img_shape`` says, ``RandomCrop`` fails a bare assert), or
+                any crop box outside the frame.
         """
         keys, hw = _check_streams(results)
+        wh = self._crop_wh()
+        if wh is not None and (wh[0] > hw[1] or wh[1] > hw[0]):
+            raise ValueError(
+                f'{_where(results)}{self.__class__.__name__}: the crop '
+                f'(w, h)={wh} is larger than the frame (w, h)='
+                f'{(hw[1], hw[0])}; resize first (CompressedResize) so that '
+                'both sides are at least the crop\'s, or crop smaller')
         meta = _run_stock(self._stock, results, hw)
+        x1, y1, x2, y2 = (int(v) for v in meta['crop_bbox'])
+        if x1 < 0 or y1 < 0 or x2 > hw[1] or y2 > hw[0]:
+            # MultiScaleCrop snaps a crop side to input_size within 2 px,
+            # which can exceed a frame just smaller than input_size.
+            raise ValueError(
+                f'{_where(results)}{self.__class__.__name__}: the crop box '
+                f'{[x1, y1, x2, y2]} leaves the frame (w, h)={(hw[1], hw[0])}'
+                '; resize first (CompressedResize) so that the frame is at '
+                'least the crop size')
         for key in keys:
             results[key] = _crop(results[key], meta['crop_bbox'])
         return results
@@ -268,12 +294,16 @@ class CompressedRandomCrop(_CompressedCrop):
         - crop_bbox (``[x1, y1, x2, y2]``), crop_quadruple
 
     Args:
-        size (int): side of the square crop, in pixels.
+        size (int): side of the square crop, in pixels; at most the frame's
+            short side (else ValueError naming both sizes).
     """
 
     def __init__(self, size: int) -> None:
         self._stock = RandomCrop(size)
         self.size = size
+
+    def _crop_wh(self) -> Tuple[int, int]:
+        return self.size, self.size
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(size={self.size})'
@@ -297,12 +327,17 @@ class CompressedCenterCrop(_CompressedCrop):
         - crop_bbox (``[x1, y1, x2, y2]``), crop_quadruple
 
     Args:
-        crop_size (int | tuple[int]): ``(w, h)`` of the crop, or one int.
+        crop_size (int | tuple[int]): ``(w, h)`` of the crop, or one int; at
+            most the frame's size (no padding: ValueError naming both
+            sizes).
     """
 
     def __init__(self, crop_size: Union[int, Tuple[int, int]]) -> None:
         self._stock = CenterCrop(crop_size)
         self.crop_size = self._stock.crop_size
+
+    def _crop_wh(self) -> Tuple[int, int]:
+        return self.crop_size
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(crop_size={self.crop_size})'
@@ -316,7 +351,7 @@ class CompressedMultiScaleCrop(_CompressedCrop):
     drawn from ``scales`` (snapped to ``input_size`` when within 2 px), with
     at most ``max_wh_scale_gap`` levels between them; follow it with
     ``CompressedResize((w, h), keep_ratio=False)`` to get the network size.
-    The paper's augmentation (DESIGN.md §5) is, in our reading of its
+    The paper's augmentation (``docs/design.md``) is, in our reading of its
     CoViAR-style recipe, ``Resize((-1, 256))`` then
     ``CompressedMultiScaleCrop(224, scales=(1, .975, .9, .85),
     random_crop=True)`` then ``CompressedResize((224, 224),
@@ -471,6 +506,44 @@ class CompressedThreeCrop(BaseTransform):
         return f'{self.__class__.__name__}(crop_size={self.crop_size})'
 
 
+def check_flip_label_map(flip_label_map: Optional[Dict[int, int]],
+                         num_classes: Optional[int] = None) -> None:
+    """Check that a flip's label map only names labels of the data set.
+
+    A map written for another data set (the synthetic set's swaps
+    ``{1: 2, 2: 1, 4: 5, 5: 4}`` inherited by a 2-class config) would
+    otherwise turn labels into classes the head does not have, or silently
+    swap two unrelated classes.
+
+    Args:
+        flip_label_map: ``{label: label after a flip}``, or None.
+        num_classes: Labels of the data set are ``0 .. num_classes - 1``;
+            None checks only that the labels are ints >= 0.
+
+    Raises:
+        ValueError: a key or value that is not an int in that range.
+    """
+    if not flip_label_map:
+        return
+    if not isinstance(flip_label_map, dict):
+        raise TypeError(f'flip_label_map must be a dict {{label: label}}, '
+                        f'got {flip_label_map!r}')
+    named = sorted({*flip_label_map, *flip_label_map.values()}, key=str)
+    bad = [v for v in named
+           if not isinstance(v, int) or isinstance(v, bool) or v < 0 or
+           (num_classes is not None and v >= num_classes)]
+    if not bad:
+        return
+    if num_classes is None:
+        raise ValueError(f'flip_label_map {flip_label_map}: labels must be '
+                         f'ints >= 0, got {", ".join(map(repr, bad))}')
+    raise ValueError(
+        f'flip_label_map {flip_label_map} names label(s) '
+        f'{", ".join(map(repr, bad))} outside the data set\'s {num_classes} '
+        f'classes (0 .. {num_classes - 1}); a map belongs to one data set: '
+        'set flip_label_map=None or write one for these classes')
+
+
 @TRANSFORMS.register_module()
 class CompressedFlip(BaseTransform):
     """Flip every stream with a probability (mmaction's ``Flip``).
@@ -498,12 +571,18 @@ class CompressedFlip(BaseTransform):
         direction (str): ``'horizontal'`` (default) or ``'vertical'``.
         flip_label_map (dict[int, int], optional): label changes on a flip
             (e.g. "swiping left" <-> "swiping right"). Defaults to None.
+            The labels must be ints >= 0 (checked here);
+            :class:`~mmaction_imr.datasets.CompressedVideoDataset` also
+            checks them against its classes when it is built
+            (:func:`check_flip_label_map`).
     """
 
     def __init__(self,
                  flip_ratio: float = 0.5,
                  direction: str = 'horizontal',
                  flip_label_map: Optional[Dict[int, int]] = None) -> None:
+        # The upper bound is the data set's, checked when it is built.
+        check_flip_label_map(flip_label_map)
         self._stock = Flip(
             flip_ratio=flip_ratio,
             direction=direction,
@@ -529,10 +608,10 @@ class CompressedFlip(BaseTransform):
         axis, comp = (2, 0) if self.direction == 'horizontal' else (1, 1)
         for key in keys:
             results[key] = np.flip(results[key], axis=axis)
-        if 'motion_vectors' in keys:
+        if MOTION_VECTORS in keys:
             sign = np.ones(2, np.float32)
             sign[comp] = -1
-            results['motion_vectors'] = results['motion_vectors'] * sign
+            results[MOTION_VECTORS] = results[MOTION_VECTORS] * sign
         return results
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""Test-time pictures for compressed-video models (``tools/test.py --show-dir``)."""
+"""Test-time pictures of compressed-video samples (``test.py --show-dir``)."""
 import math
 import os
 import os.path as osp
@@ -10,6 +10,7 @@ import torch
 from mmaction.engine.hooks import VisualizationHook
 from mmaction.registry import HOOKS
 
+from ...streams import IMGS, MOTION_VECTORS, STREAM_KEYS, STREAMS
 from ...visualization.flow import flow_to_image, residual_to_image
 
 __all__ = ['CompressedVisualizationHook', 'draw_compressed_sample']
@@ -45,21 +46,22 @@ def draw_compressed_sample(inputs: Dict[str, torch.Tensor],
         ``[H', W', 3]`` uint8 RGB.
     """
     rows = []
-    imgs = inputs.get('imgs')
+    imgs = inputs.get(IMGS)
     num_gops = imgs.shape[2] if imgs is not None else max_gops
     num_gops = min(num_gops, max_gops)
     if imgs is not None:
         frames = imgs[0].permute(1, 2, 3, 0).cpu().numpy()  # [T, H, W, 3]
         rows.append([np.clip(f, 0, 255).astype(np.uint8)
                      for f in frames[:num_gops]])
-    for key in ('motion_vectors', 'residuals'):
-        if key not in inputs:
+    for key in STREAM_KEYS:
+        if not STREAMS[key].per_pframe or key not in inputs:
             continue
+        # [T*kappa, H, W, C]
         stream = inputs[key][0].permute(1, 2, 3, 0).cpu().numpy()
         kappa = max(stream.shape[0] // max(num_gops, 1), 1)
         mids = [min(g * kappa + kappa // 2, stream.shape[0] - 1)
                 for g in range(num_gops)]
-        if key == 'motion_vectors':
+        if key == MOTION_VECTORS:
             top = float(np.abs(stream[mids]).max()) or 1.0
             rows.append([flow_to_image(stream[i], top) for i in mids])
         else:

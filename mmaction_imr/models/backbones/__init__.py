@@ -1,3 +1,7 @@
-from .imr_resnet3d import IMRBasicBlock3d, IMRResNet3d
+from .imr_resnet3d import (IdentityFusion, IMRBasicBlock3d, IMRResNet3d,
+                           MultiPathway, ResLayer)
 
-__all__ = ['IMRBasicBlock3d', 'IMRResNet3d']
+__all__ = [
+    'IdentityFusion', 'IMRBasicBlock3d', 'IMRResNet3d', 'MultiPathway',
+    'ResLayer'
+]

@@ -1,24 +1,28 @@
-"""IMR backbone: three 3D-ResNet pathways with gated lateral fusion (paper
-2.1, Table 4; DESIGN.md section 3).
+"""IMR backbone: three 3D-ResNet pathways with lateral fusion between stages
+(paper 2.1, Table 4; see docs/design.md).
 
-Pathways (stream key -> input):
+Pathways, one per stream of :data:`mmaction_imr.streams.STREAMS`:
 
 * ``imgs`` (I): RGB I-frames ``[N, 3, T, H, W]``, ``base_channels`` wide,
   conv1 1x7x7, temporal kernels only in res4/res5 (SlowFast's slow path);
 * ``motion_vectors`` (M): ``[N, 2, T*kappa, H, W]`` and ``residuals`` (R):
-  ``[N, 3, T*kappa, H, W]``, ``base_channels / channel_ratio`` wide, conv1
-  5x7x7, temporal kernel 3 in every block.
+  ``[N, 3, T*kappa, H, W]`` (the per-P-frame streams), ``base_channels /
+  channel_ratio`` wide, conv1 5x7x7, temporal kernel 3 in every block.
 
 No temporal down-sampling anywhere, so T_P / T_I = kappa at every stage.
 Spatial strides as in ResNet: conv1 2, max-pool 2, res3..res5 2 (224 -> 7).
-An :class:`~mmaction_imr.models.fusion.IMRLateralFusion` follows conv1(+pool),
+A fusion module, built from the ``fusion`` config (by default an
+:class:`~mmaction_imr.models.fusion.IMRLateralFusion`), follows conv1(+pool),
 res2, res3 and res4 (not res5); it widens the next stage's input.
 """
+import contextlib
+import copy
 from collections import OrderedDict
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Iterator, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
+from torch.utils.checkpoint import checkpoint
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule, ModuleDict, ModuleList
 from mmengine.model.weight_init import constant_init, kaiming_init
@@ -27,11 +31,12 @@ from mmengine.utils.dl_utils.parrots_wrapper import _BatchNorm
 from mmaction.models.backbones.resnet3d import (BasicBlock3d, Bottleneck3d,
                                                 ResNet3d)
 from mmaction.registry import MODELS
-from ..fusion import IMRLateralFusion
+from mmaction_imr.streams import IMGS, STREAM_KEYS, STREAMS, check_streams
 
-#: Stream key -> (input channels, True for a P stream at kappa x frame rate).
-STREAMS: Dict[str, Tuple[int, bool]] = OrderedDict(
-    imgs=(3, False), motion_vectors=(2, True), residuals=(3, True))
+__all__ = [
+    'IMRBasicBlock3d', 'IMRResNet3d', 'IdentityFusion', 'MultiPathway',
+    'ResLayer'
+]
 
 
 class IMRBasicBlock3d(BasicBlock3d):
@@ -64,32 +69,120 @@ class MultiPathway(ModuleDict):
         return tuple(layer(x) for layer, x in zip(self.values(), xs))
 
 
+@contextlib.contextmanager
+def _bn_stats_kept(module: nn.Module) -> Iterator[None]:
+    """Freeze the running statistics of the BN layers in ``module``.
+
+    Checkpointing recomputes a block's forward pass during backward; in
+    training mode BN would then count the batch twice (running mean and
+    variance moved twice, ``num_batches_tracked`` incremented twice), so
+    ``with_cp`` would change the trained model. Momentum 0 leaves the
+    statistics as they are while the recomputation still normalises with
+    the batch statistics, like the first pass.
+    """
+    saved = [(m, m.momentum, m.num_batches_tracked.clone())
+             for m in module.modules()
+             if isinstance(m, _BatchNorm) and m.training
+             and m.track_running_stats]
+    for m, _, _ in saved:
+        m.momentum = 0.
+    try:
+        yield
+    finally:
+        for m, momentum, count in saved:
+            m.momentum = momentum
+            m.num_batches_tracked.copy_(count)
+
+
+class ResLayer(nn.Sequential):
+    """The residual blocks of one pathway's stage, optionally checkpointed.
+
+    A :class:`~torch.nn.Sequential` (same parameter names as mmaction's
+    ``make_res_layer`` output) whose blocks are recomputed in backward
+    instead of keeping their activations when ``with_cp`` is set. mmaction's
+    blocks have a ``with_cp`` of their own, but it counts BN statistics
+    twice (see :func:`_bn_stats_kept`), so it is not used.
+
+    Args:
+        blocks (nn.Sequential): the blocks, from ``make_res_layer``.
+        with_cp (bool): checkpoint each block while grad is enabled.
+    """
+
+    def __init__(self, blocks: nn.Sequential, with_cp: bool = False) -> None:
+        super().__init__(*blocks)
+        self.with_cp = with_cp
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for block in self:
+            if self.with_cp and torch.is_grad_enabled():
+                x = checkpoint(
+                    block, x, use_reentrant=False,
+                    context_fn=lambda b=block: (contextlib.nullcontext(),
+                                                _bn_stats_kept(b)))
+            else:
+                x = block(x)
+        return x
+
+
+class IdentityFusion(nn.Identity):
+    """No fusion: the pathway tuple passes unchanged.
+
+    Args:
+        in_channels (Sequence[int]): the pathway widths, also
+            ``out_channels``.
+    """
+
+    def __init__(self, in_channels: Sequence[int]) -> None:
+        super().__init__()
+        self.out_channels: Tuple[int, ...] = tuple(in_channels)
+
+
 @MODELS.register_module()
 class IMRResNet3d(BaseModule):
-    """IMRNet backbone (I, M, R pathways with bidirectional dynamic
-    connections).
+    """IMRNet backbone: I, M, R pathways and a fusion after each stage.
+
+    ``forward`` reads like the paper's figure: ``for stage, fuse in
+    zip(stages, fusions): xs = fuse(stage(xs))``. ``stages[0]`` is the stem
+    (conv1 + max-pool), ``stages[1..4]`` are res2..res5; ``fusions[i]``
+    follows ``stages[i]`` (``fusions[4]`` is an identity: the paper does not
+    fuse after res5).
 
     Args:
         depth (int): 18 (BasicBlock3d, 2-2-2-2) or 50 (Bottleneck3d,
             3-4-6-3). Defaults to 18.
         streams (Sequence[str]): pathways to build, a subset of
-            ``('imgs', 'motion_vectors', 'residuals')``; e.g. ``('imgs',)``
-            for an I-frame-only model (needs ``connection='none'``).
-            Defaults to all three.
+            ``('imgs', 'motion_vectors', 'residuals')``, put in that order;
+            e.g. ``('imgs', )`` for an I-frame-only model (with
+            ``fusion=None``). Defaults to all three.
         base_channels (int): I pathway conv1 width. Defaults to 64.
         channel_ratio (int): I / P pathway width ratio (Table 4: 16).
         kappa (int): P frames per I frame. Defaults to 5.
-        lateral_divisor (int): laterals into a C-channel pathway are
-            ``ceil(C / lateral_divisor)`` wide. Defaults to 8.
-        connection (str): ``'bidirectional' | 'unidirectional' | 'none'``.
-        lateral (str): ``'conv' | 'resample'``.
-        gate (bool): multimodal-gated attention on the laterals.
+        fusion (dict, optional): config of the module between stages,
+            built with :data:`MODELS` once per fusion site; the backbone
+            adds ``in_channels`` (the pathway widths there, stream order)
+            and ``kappa``, and the module must expose ``out_channels``.
+            Defaults to ``dict(type='IMRLateralFusion')`` (bidirectional,
+            gated, conv laterals); the paper's ablations are its arguments,
+            e.g. ``fusion=dict(connection='none')`` for late fusion. None:
+            no fusion, the pathways run separately (the only choice without
+            the ``imgs`` stream or with one stream).
         inflate_style (str): where a block's temporal kernel goes:
             ``'3x1x1'`` (first conv, Table 4) or ``'3x3x3'``.
         norm_cfg (dict): norm layers. Defaults to ``dict(type='BN3d')``.
+        frozen_stages (int): as mmaction2's ``ResNet3d``: -1 freezes
+            nothing, 0 the stem, ``i`` the stem and res2..res(i+1), in every
+            pathway, with the fusions that feed them. Frozen parts have
+            ``requires_grad=False`` and stay in eval mode (BN statistics
+            fixed) through ``train()``. Defaults to -1.
+        norm_eval (bool): keep every BN layer in eval mode while training
+            (statistics fixed; affine parameters still learn unless
+            frozen). Defaults to False.
+        with_cp (bool): gradient checkpointing of each residual block
+            (recomputed in backward: less memory, more time; same outputs,
+            gradients and BN statistics, see :class:`ResLayer`). Defaults
+            to False.
         zero_init_residual (bool): zero the last BN of each residual block
             so blocks start as identities. Defaults to False.
-        norm_eval (bool): keep BN layers in eval mode while training.
         pretrained (str, optional): checkpoint to load; shorthand for
             ``init_cfg=dict(type='Pretrained', checkpoint=pretrained)``.
         init_cfg (dict or list[dict], optional): mmengine init config, e.g.
@@ -101,18 +194,17 @@ class IMRResNet3d(BaseModule):
 
     def __init__(self,
                  depth: int = 18,
-                 streams: Sequence[str] = tuple(STREAMS),
+                 streams: Sequence[str] = STREAM_KEYS,
                  base_channels: int = 64,
                  channel_ratio: int = 16,
                  kappa: int = 5,
-                 lateral_divisor: int = 8,
-                 connection: str = 'bidirectional',
-                 lateral: str = 'conv',
-                 gate: bool = True,
+                 fusion: Optional[Dict] = dict(type='IMRLateralFusion'),
                  inflate_style: str = '3x1x1',
                  norm_cfg: Dict = dict(type='BN3d', requires_grad=True),
-                 zero_init_residual: bool = False,
+                 frozen_stages: int = -1,
                  norm_eval: bool = False,
+                 with_cp: bool = False,
+                 zero_init_residual: bool = False,
                  pretrained: Optional[str] = None,
                  init_cfg=None) -> None:
         if pretrained is not None:
@@ -126,18 +218,13 @@ class IMRResNet3d(BaseModule):
                              f'{sorted(self.arch_settings)}, got {depth!r}')
         if isinstance(streams, str):
             streams = (streams, )
-        unknown = set(streams) - set(STREAMS)
-        if not streams or unknown or len(set(streams)) != len(streams):
-            raise ValueError(f'streams must be distinct names from '
-                             f'{tuple(STREAMS)}, got {tuple(streams)}')
         # canonical order: the I pathway first, as the fusion expects
-        self.streams = tuple(s for s in STREAMS if s in streams)
-        if connection != 'none' and (
-                'imgs' not in self.streams or len(self.streams) < 2):
+        self.streams = check_streams(streams, 'streams')
+        if fusion is not None and (IMGS not in self.streams
+                                   or len(self.streams) < 2):
             raise ValueError(
-                f'connection={connection!r} needs the imgs stream and at '
-                f'least one P stream, got streams={self.streams}; use '
-                "connection='none'")
+                f'a fusion needs the {IMGS} stream and at least one P '
+                f'stream, got streams={self.streams}; use fusion=None')
         if base_channels < 1 or channel_ratio < 1 or \
                 base_channels % channel_ratio:
             raise ValueError(
@@ -146,51 +233,80 @@ class IMRResNet3d(BaseModule):
         if inflate_style not in ('3x1x1', '3x3x3'):
             raise ValueError(f"inflate_style must be '3x1x1' or '3x3x3', "
                              f'got {inflate_style!r}')
+        block, stage_blocks = self.arch_settings[depth]
+        if not -1 <= frozen_stages <= len(stage_blocks):
+            raise ValueError(f'frozen_stages must be in -1..'
+                             f'{len(stage_blocks)}, got {frozen_stages!r}')
         self.depth = depth
         self.kappa = kappa
-        self.zero_init_residual = zero_init_residual
+        self.frozen_stages = frozen_stages
         self.norm_eval = norm_eval
+        self.with_cp = with_cp
+        self.zero_init_residual = zero_init_residual
 
-        block, stage_blocks = self.arch_settings[depth]
         conv_cfg = dict(type='Conv3d')
         act_cfg = dict(type='ReLU', inplace=True)
-        widths = {s: base_channels // (channel_ratio if STREAMS[s][1] else 1)
+        per_pframe = {s: STREAMS[s].per_pframe for s in self.streams}
+        widths = {s: base_channels // (channel_ratio if per_pframe[s] else 1)
                   for s in self.streams}
-
-        def fusion(channels):
-            return IMRLateralFusion(channels, kappa, lateral_divisor,
-                                    connection, lateral, gate)
 
         # stem: conv1 (+ max-pool); I: 1x7x7, M/R: 5x7x7
         stem = MultiPathway()
         for s in self.streams:
-            t = 5 if STREAMS[s][1] else 1
+            t = 5 if per_pframe[s] else 1
             stem[s] = nn.Sequential(OrderedDict(
                 conv1=ConvModule(
-                    STREAMS[s][0], widths[s], (t, 7, 7), stride=(1, 2, 2),
-                    padding=(t // 2, 3, 3), bias=False, conv_cfg=conv_cfg,
-                    norm_cfg=norm_cfg, act_cfg=act_cfg),
+                    STREAMS[s].channels, widths[s], (t, 7, 7),
+                    stride=(1, 2, 2), padding=(t // 2, 3, 3), bias=False,
+                    conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg),
                 maxpool=nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1))))
         self.stages = ModuleList([stem])
-        self.fusions = ModuleList([fusion([widths[s]
-                                              for s in self.streams])])
+        out = tuple(widths[s] for s in self.streams)
+        self.fusions = ModuleList([self._build_fusion(fusion, out)])
         for i, num_blocks in enumerate(stage_blocks):
             stage = MultiPathway()
             in_channels = self.fusions[-1].out_channels
             for s, c_in in zip(self.streams, in_channels):
-                stage[s] = ResNet3d.make_res_layer(
+                stage[s] = ResLayer(ResNet3d.make_res_layer(
                     block, c_in, widths[s] * 2**i, num_blocks,
                     spatial_stride=1 if i == 0 else 2,
                     # SlowFast: I pathway temporal kernels from res4 on
-                    inflate=1 if STREAMS[s][1] or i >= 2 else 0,
+                    inflate=1 if per_pframe[s] or i >= 2 else 0,
                     inflate_style=inflate_style, norm_cfg=norm_cfg,
-                    act_cfg=act_cfg, conv_cfg=conv_cfg)
+                    act_cfg=act_cfg, conv_cfg=conv_cfg), with_cp)
             self.stages.append(stage)
-            out = [widths[s] * 2**i * block.expansion for s in self.streams]
+            out = tuple(widths[s] * 2**i * block.expansion
+                        for s in self.streams)
             # the paper fuses after conv1, res2, res3, res4 but not res5
-            self.fusions.append(
-                fusion(out) if i < len(stage_blocks) - 1 else nn.Identity())
-        self.out_channels: Tuple[int, ...] = tuple(out)
+            last = i == len(stage_blocks) - 1
+            self.fusions.append(self._build_fusion(None if last else fusion,
+                                                   out))
+        self.out_channels: Tuple[int, ...] = out
+        self._freeze_stages()
+
+    def _build_fusion(self, cfg: Optional[Dict],
+                      in_channels: Tuple[int, ...]) -> nn.Module:
+        """One fusion site; pytorchvideo's ``fusion_builder`` as a config."""
+        if cfg is None:
+            return IdentityFusion(in_channels)
+        cfg = copy.deepcopy(dict(cfg))
+        given = {'in_channels', 'kappa'} & set(cfg)
+        if given:
+            raise ValueError(f'fusion={cfg!r}: {sorted(given)} are set by '
+                             f'{type(self).__name__}, not by the fusion '
+                             'config')
+        return MODELS.build(dict(cfg, in_channels=in_channels,
+                                 kappa=self.kappa))
+
+    def _freeze_stages(self) -> None:
+        """``requires_grad=False`` and eval mode for the frozen part."""
+        for i in range(self.frozen_stages + 1):
+            # stage i and the fusion feeding it (none feeds the stem)
+            parts = [self.stages[i]] + ([self.fusions[i - 1]] if i else [])
+            for m in parts:
+                m.eval()
+                for p in m.parameters():
+                    p.requires_grad = False
 
     def init_weights(self) -> None:
         """Kaiming (fan_out, ReLU) convs, unit BN, optional zero last BN of
@@ -221,14 +337,13 @@ class IMRResNet3d(BaseModule):
                       ) -> Tuple[torch.Tensor, ...]:
         xs = []
         for s in self.streams:
-            x = inputs[s]
+            x, channels = inputs[s], STREAMS[s].channels
             if x is None:
                 raise ValueError(f'{type(self).__name__} was built with '
                                  f'streams={self.streams} but got no {s}')
-            if x.dim() != 5 or x.shape[1] != STREAMS[s][0]:
-                raise ValueError(
-                    f'{s} must be [N, {STREAMS[s][0]}, T, H, W], got '
-                    f'{tuple(x.shape)}')
+            if x.dim() != 5 or x.shape[1] != channels:
+                raise ValueError(f'{s} must be [N, {channels}, T, H, W], '
+                                 f'got {tuple(x.shape)}')
             xs.append(x)
         ref_s, ref = self.streams[0], xs[0]
         for s, x in zip(self.streams[1:], xs[1:]):
@@ -236,11 +351,11 @@ class IMRResNet3d(BaseModule):
                 raise ValueError(
                     f'{s} {tuple(x.shape)} and {ref_s} {tuple(ref.shape)} '
                     'differ in batch size or H, W')
-            ratio = 1 if STREAMS[ref_s][1] else self.kappa
+            ratio = 1 if STREAMS[ref_s].per_pframe else self.kappa
             if x.shape[2] != ratio * ref.shape[2]:
                 raise ValueError(
                     f'{s} has {x.shape[2]} frames, expected '
-                    f'{ratio} * {ref.shape[2]} ({ref_s} frames'
+                    f'{ref.shape[2]} * {ratio} ({ref_s} frames'
                     f'{" * kappa" if ratio > 1 else ""})')
         return tuple(xs)
 
@@ -270,9 +385,13 @@ class IMRResNet3d(BaseModule):
         return xs
 
     def train(self, mode: bool = True) -> 'IMRResNet3d':
+        """Set the mode, keeping frozen stages and (``norm_eval``) every BN
+        layer in eval mode."""
         super().train(mode)
+        self._freeze_stages()
         if mode and self.norm_eval:
             for m in self.modules():
                 if isinstance(m, _BatchNorm):
                     m.eval()
         return self
+

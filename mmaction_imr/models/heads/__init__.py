@@ -9,3 +9,7 @@ from .ctp_head import CTPHead  # noqa: E402
 from .pmsp_head import PMSPHead  # noqa: E402
 
 __all__ += ['CTPHead', 'PMSPHead']
+
+from .pretext_cls_head import PretextClsHead  # noqa: E402
+
+__all__ += ['PretextClsHead']

@@ -12,7 +12,7 @@ from mmaction.registry import MODELS
 @MODELS.register_module()
 class IMRClsHead(BaseHead):
     """Late fusion of the pathways: global average pool of each pathway's
-    map, concatenation, dropout, fc (DESIGN.md section 3 'Output').
+    map, concatenation, dropout, fc (docs/design.md#output-and-complexity).
 
     Args:
         num_classes (int): number of classes.

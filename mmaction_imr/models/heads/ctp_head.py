@@ -1,5 +1,5 @@
 """CTP head: the classifier beta of correspondence type prediction (paper
-2.2; DESIGN.md §4)."""
+2.2; docs/design.md#ctp-head)."""
 from typing import Dict, Optional, Sequence, Tuple
 
 import torch
@@ -24,8 +24,8 @@ class CTPHead(BaseModule):
     maps of the three pathways (e.g. 512 + 32 + 32 channels for R18). Where
     the average pooling over time and space sits is ``pool``:
 
-    * ``'before'`` (DESIGN.md §4, the default): global average pool of each
-      pathway's map, concatenated, then the MLP.
+    * ``'before'`` (the default, the paper's reading): global average
+      pool of each pathway's map, concatenated, then the MLP.
     * ``'hidden'``: the first layer is applied at every GOP and position of
       the final maps (the P pathways' ``kappa`` frames of a GOP averaged, so
       all three have one step per GOP), then ReLU, then the average, then
@@ -33,10 +33,9 @@ class CTPHead(BaseModule):
       ``'before'`` only by taking the ReLU before the average: the head can
       then flag a mismatch of I-frame and P-frame features at one GOP and
       place (what shuffle / shift leave), which a clip average mixes away.
-      Same parameters, so checkpoints load either way. Our deviation for
-      the toy scale: 4-way CTP learnt much more slowly there with
-      ``'before'`` (37.7 vs 52.0 % held-out after 30 epochs; README,
-      Results).
+      Same parameters, so checkpoints load either way. The toy CTP-only
+      config uses it because 4-way CTP learns faster with it at that scale
+      (measurements in docs/selfsup.md).
 
     Args:
         in_channels (Sequence[int]): channels of each pathway's final map.
@@ -87,6 +86,10 @@ class CTPHead(BaseModule):
     def loss(self, feats: Tuple[torch.Tensor, ...],
              targets: torch.Tensor) -> Dict[str, torch.Tensor]:
         """``loss_ctp`` (cross-entropy, batch mean) and ``acc_ctp`` (logged).
+
+        The loss is unweighted here; :class:`IMRSelfSup` multiplies it by
+        ``ctp_loss_weight`` before it is summed and logged, so a training
+        log shows ``ctp_loss_weight`` x this value.
 
         Args:
             feats: backbone output.

@@ -1,5 +1,5 @@
 """PMSP head: the classifiers alpha_r of pyramidal motion statistics
-prediction (paper 2.2; DESIGN.md §4)."""
+prediction (paper 2.2; docs/design.md#pmsp-head)."""
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -11,7 +11,12 @@ from mmaction.registry import MODELS
 from mmaction_imr.pretext.pmsp import (DEFAULT_SPATIAL, DEFAULT_TEMPORAL,
                                        pmsp_levels, pmsp_windows)
 
-__all__ = ['PMSPHead', 'pool_window', 'check_features']
+__all__ = [
+    'PMSPHead', 'PMSP_LOSS_REDUCTIONS', 'pool_window', 'check_features'
+]
+
+#: How ``PMSPHead.loss`` combines the per-column cross-entropies.
+PMSP_LOSS_REDUCTIONS = ('sum', 'mean')
 
 
 def check_features(feats: Sequence[torch.Tensor],
@@ -64,7 +69,8 @@ class PMSPHead(BaseModule):
 
     Loss: cross-entropy of every label column (mean over the batch), summed
     over levels and positions (27 terms by default), like the paper's
-    ``L_PMSP``.
+    ``L_PMSP``; ``loss(..., reduction='mean')`` averages the columns
+    instead (the model's ``pmsp_loss_reduction`` chooses).
 
     Args:
         in_channels (Sequence[int]): channels of each pathway's final map,
@@ -128,21 +134,29 @@ class PMSPHead(BaseModule):
         return logits
 
     def loss(self, feats: Tuple[torch.Tensor, ...], targets: torch.Tensor,
-             num_gops: int) -> Dict[str, torch.Tensor]:
-        """``loss_pmsp`` (summed over columns) and ``acc_pmsp`` (mean over
-        columns, logged only).
+             num_gops: int,
+             reduction: str = 'sum') -> Dict[str, torch.Tensor]:
+        """``loss_pmsp`` and ``acc_pmsp`` (mean over columns, logged only).
 
         Args:
             feats: backbone output.
             targets: ``[N, L]`` long, from ``pmsp_labels``.
             num_gops: ``T``.
+            reduction: how the ``L`` per-column cross-entropies (each a
+                batch mean) combine: ``'sum'`` (the paper's ``L_PMSP``) or
+                ``'mean'`` (the sum / ``L``).
         """
+        if reduction not in PMSP_LOSS_REDUCTIONS:
+            raise ValueError(f'reduction must be one of '
+                             f'{PMSP_LOSS_REDUCTIONS}, got {reduction!r}')
         logits = self(feats, num_gops)
         if targets.shape != (logits[0].shape[0], len(logits)):
             raise ValueError(f'PMSP targets must be [N, {len(logits)}], got '
                              f'{tuple(targets.shape)}')
         loss = sum(self.loss_cls(lg, targets[:, k])
                    for k, lg in enumerate(logits))
+        if reduction == 'mean':
+            loss = loss / len(logits)
         with torch.no_grad():
             pred = torch.stack([lg.argmax(1) for lg in logits], 1)
             acc = (pred == targets).float().mean()

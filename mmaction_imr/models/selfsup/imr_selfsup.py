@@ -1,31 +1,24 @@
 """Self-supervised IMRNet: PMSP + CTP pretext tasks (paper 2.2)."""
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
-from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction_imr.pretext import CTP_TYPES, ctp_transform, pmsp_labels
+from ..heads.pmsp_head import PMSP_LOSS_REDUCTIONS
+from .base import BaseIMRSelfSup
 
-__all__ = ['IMRSelfSup']
+__all__ = ['IMRSelfSup', 'PMSP_LABEL_SOURCES']
 
-#: ImageNet RGB statistics for the I-frames; P streams are only cast to
-#: float (their scale is for the config to choose).
-DEFAULT_PREPROCESSOR = dict(
-    type='MultiModalDataPreprocessor',
-    preprocessors=dict(
-        imgs=dict(type='ActionDataPreprocessor',
-                  mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                  format_shape='NCTHW'),
-        motion_vectors=dict(type='ActionDataPreprocessor',
-                            format_shape='NCTHW'),
-        residuals=dict(type='ActionDataPreprocessor', format_shape='NCTHW')))
-
+#: Which motion vectors the PMSP labels describe: ``'fed'`` = those the
+#: backbone sees (after the CTP transform), ``'clip'`` = the clip's own
+#: (before it).
+PMSP_LABEL_SOURCES = ('fed', 'clip')
 
 @MODELS.register_module()
-class IMRSelfSup(BaseModel):
+class IMRSelfSup(BaseIMRSelfSup):
     """IMRNet pretrained with PMSP and / or CTP (one forward pass for both).
 
     The layout follows mmpretrain's ``BaseSelfSupervisor``: a backbone, the
@@ -40,11 +33,33 @@ class IMRSelfSup(BaseModel):
        the data preprocessor's normalisation: GOP moves commute with it);
        the I-frames stay.
     3. PMSP (if ``pmsp_head``): :func:`~mmaction_imr.pretext.pmsp_labels`
-       from the ``motion_vectors`` actually fed to the backbone, i.e. AFTER
-       the CTP transform (for a 'random' clip the labels describe the other
-       clip's motion, which is what the M pathway sees). Normalisation with
-       one scale for u and v does not change them.
-    4. ``loss = L_PMSP + ctp_loss_weight * L_CTP``.
+       from the ``motion_vectors`` named by ``pmsp_label_source``:
+
+       * ``'fed'`` (default): those actually fed to the backbone, i.e.
+         AFTER the CTP transform. For a 'random' clip the labels describe
+         the other clip's motion, which is what the M pathway sees, so the
+         M pathway alone can solve PMSP.
+       * ``'clip'``: the clip's own, BEFORE the CTP transform (the other
+         reading of the paper's ``L_PMSP`` on ``x^(i)``). Identical for
+         'aligned' clips; for 'random', 'shuffle' and 'shift' clips the
+         labels of the windows that the transform changes describe motion
+         the M pathway does not see at that place and time, so the network
+         has to tell (from the I-frames) which motion belongs to the clip.
+
+       Normalisation with one scale for u and v changes neither.
+    4. ``loss = L_PMSP + ctp_loss_weight * L_CTP`` with ``L_PMSP`` the sum
+       (``pmsp_loss_reduction='sum'``, the paper's formula) or the mean
+       (``'mean'``) of the cross-entropies of the ``L`` label columns (27
+       by default: 9 levels x positions). At initialisation the sum is
+       about 40 x ``L_CTP``; the mean is on the scale of one cross-entropy.
+
+    Logged values are the terms of the total, as optimised:
+    ``loss_pmsp`` is ``L_PMSP`` after the reduction, and ``loss_ctp`` is
+    ``ctp_loss_weight * L_CTP``, i.e. already multiplied by the weight (at
+    chance, ``ctp_loss_weight=27`` logs about ``27 * ln 4 = 37.4``); divide
+    by the weight to compare it with a cross-entropy. The keys are the same
+    for every option: ``loss_pmsp``, ``acc_pmsp``, ``loss_ctp``,
+    ``acc_ctp``.
 
     Randomness: the CTP draws use torch's global RNG, which mmengine seeds
     (``randomness=dict(seed=...)`` / ``tools/train.py --seed``), so a seeded
@@ -62,7 +77,12 @@ class IMRSelfSup(BaseModel):
         ctp_head (dict, optional): ``dict(type='CTPHead', ...)``.
         ctp_types (Sequence[str]): CTP types in label order. Defaults to
             ``('aligned', 'random', 'shuffle', 'shift')``.
-        ctp_loss_weight (float): lambda. Defaults to 1.
+        ctp_loss_weight (float): lambda; multiplies ``loss_ctp`` before it
+            is logged and summed. Defaults to 1.
+        pmsp_loss_reduction (str): ``'sum'`` or ``'mean'`` over the PMSP
+            label columns, see 4. Defaults to ``'sum'``.
+        pmsp_label_source (str): ``'fed'`` or ``'clip'``, see 3. Defaults
+            to ``'fed'``.
         data_preprocessor (dict, optional): defaults to a
             ``MultiModalDataPreprocessor`` (ImageNet mean/std for ``imgs``,
             float cast for the P streams).
@@ -75,19 +95,22 @@ class IMRSelfSup(BaseModel):
                  ctp_head: Optional[Dict] = None,
                  ctp_types: Sequence[str] = CTP_TYPES,
                  ctp_loss_weight: float = 1.0,
+                 pmsp_loss_reduction: str = 'sum',
+                 pmsp_label_source: str = 'fed',
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = DEFAULT_PREPROCESSOR
-        if isinstance(data_preprocessor, dict):
-            # mmaction's registry: mmengine's root one cannot see it without
-            # a default scope
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
+        super().__init__(backbone, data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         if pmsp_head is None and ctp_head is None:
             raise ValueError('IMRSelfSup needs pmsp_head, ctp_head or both')
-        self.backbone = MODELS.build(backbone)
+        if pmsp_loss_reduction not in PMSP_LOSS_REDUCTIONS:
+            raise ValueError(f'pmsp_loss_reduction must be one of '
+                             f'{PMSP_LOSS_REDUCTIONS}, got '
+                             f'{pmsp_loss_reduction!r}')
+        if pmsp_label_source not in PMSP_LABEL_SOURCES:
+            raise ValueError(f'pmsp_label_source must be one of '
+                             f'{PMSP_LABEL_SOURCES}, got '
+                             f'{pmsp_label_source!r}')
         self.pmsp_head = MODELS.build(pmsp_head) if pmsp_head else None
         self.ctp_head = MODELS.build(ctp_head) if ctp_head else None
         self.ctp_types = tuple(ctp_types)
@@ -97,6 +120,8 @@ class IMRSelfSup(BaseModel):
                 f'ctp_head.num_classes={self.ctp_head.num_classes} but '
                 f'ctp_types={self.ctp_types} has {len(self.ctp_types)} types')
         self.ctp_loss_weight = float(ctp_loss_weight)
+        self.pmsp_loss_reduction = pmsp_loss_reduction
+        self.pmsp_label_source = pmsp_label_source
 
     @property
     def with_pmsp(self) -> bool:
@@ -105,39 +130,6 @@ class IMRSelfSup(BaseModel):
     @property
     def with_ctp(self) -> bool:
         return self.ctp_head is not None
-
-    # ------------------------------------------------------------- inputs
-    @staticmethod
-    def _fold_views(inputs: Dict[str, torch.Tensor]
-                    ) -> Tuple[Dict[str, torch.Tensor], int]:
-        """``[N, M, C, T, H, W] -> [N*M, C, T, H, W]`` (5-D passes)."""
-        if not isinstance(inputs, dict) or not inputs:
-            raise TypeError('IMRSelfSup expects inputs as a dict of stream '
-                            'tensors (imgs, motion_vectors, residuals)')
-        out, views = {}, set()
-        for key, x in inputs.items():
-            if x.ndim == 6:
-                views.add(x.shape[1])
-                x = x.reshape((-1, ) + x.shape[2:])
-            elif x.ndim == 5:
-                views.add(1)
-            else:
-                raise ValueError(f'{key} must be [N, M, C, T, H, W] or '
-                                 f'[N, C, T, H, W], got {tuple(x.shape)}')
-            out[key] = x
-        if len(views) != 1:
-            shapes = {k: tuple(v.shape) for k, v in inputs.items()}
-            raise ValueError(f'streams disagree on the number of views: '
-                             f'{shapes}')
-        return out, views.pop()
-
-    @staticmethod
-    def _num_gops(inputs: Dict[str, torch.Tensor]) -> int:
-        """T = number of I-frames; kappa = T_P // T (checked by callers)."""
-        if 'imgs' not in inputs:
-            raise ValueError('IMRSelfSup needs imgs (the I-frames define '
-                             'the GOPs T); got ' + ', '.join(inputs))
-        return int(inputs['imgs'].shape[2])
 
     def _pretext_batch(
         self, inputs: Dict[str, torch.Tensor]
@@ -152,6 +144,10 @@ class IMRSelfSup(BaseModel):
         inputs = dict(inputs)
         num_gops = self._num_gops(inputs)
         ctp_targets = pmsp_targets = None
+        if self.with_pmsp and 'motion_vectors' not in inputs:
+            raise ValueError('PMSP labels need the motion_vectors input')
+        if self.with_pmsp and self.pmsp_label_source == 'clip':
+            pmsp_targets = self._pmsp_targets(inputs, num_gops)
         if self.with_ctp:
             mv, res = inputs.get('motion_vectors'), inputs.get('residuals')
             if mv is None and res is None:
@@ -161,32 +157,31 @@ class IMRSelfSup(BaseModel):
             for key, x in (('motion_vectors', mv), ('residuals', res)):
                 if x is not None:
                     inputs[key] = x
-        if self.with_pmsp:
-            if 'motion_vectors' not in inputs:
-                raise ValueError('PMSP labels need the motion_vectors input')
-            pmsp_targets = pmsp_labels(inputs['motion_vectors'], num_gops,
-                                       self.pmsp_head.spatial,
-                                       self.pmsp_head.temporal)
+        if self.with_pmsp and self.pmsp_label_source == 'fed':
+            pmsp_targets = self._pmsp_targets(inputs, num_gops)
         return inputs, num_gops, pmsp_targets, ctp_targets
 
-    # -------------------------------------------------------------- API
-    def extract_feat(self, inputs: Dict[str, torch.Tensor]
-                     ) -> Tuple[torch.Tensor, ...]:
-        """Backbone maps of the untransformed clips (views folded in N)."""
-        inputs, _ = self._fold_views(inputs)
-        return self.backbone(**inputs)
+    def _pmsp_targets(self, inputs: Dict[str, torch.Tensor],
+                      num_gops: int) -> torch.Tensor:
+        """PMSP labels ``[N, L]`` of ``inputs['motion_vectors']``."""
+        return pmsp_labels(inputs['motion_vectors'], num_gops,
+                           self.pmsp_head.spatial, self.pmsp_head.temporal)
 
+    # -------------------------------------------------------------- API
     def loss(self, inputs: Dict[str, torch.Tensor],
              data_samples: Optional[List[ActionDataSample]] = None
              ) -> Dict[str, torch.Tensor]:
-        """``loss_pmsp``, ``loss_ctp`` (already times ``ctp_loss_weight``)
-        and the logged training accuracies ``acc_pmsp``, ``acc_ctp``."""
+        """``loss_pmsp`` (reduced by ``pmsp_loss_reduction``),
+        ``loss_ctp`` (already times ``ctp_loss_weight``: the logged value is
+        the weighted term) and the logged training accuracies
+        ``acc_pmsp``, ``acc_ctp``."""
         inputs, _ = self._fold_views(inputs)
         inputs, num_gops, pmsp_t, ctp_t = self._pretext_batch(inputs)
         feats = self.backbone(**inputs)
         losses = {}
         if self.with_pmsp:
-            losses.update(self.pmsp_head.loss(feats, pmsp_t, num_gops))
+            losses.update(self.pmsp_head.loss(
+                feats, pmsp_t, num_gops, reduction=self.pmsp_loss_reduction))
         if self.with_ctp:
             ctp = self.ctp_head.loss(feats, ctp_t)
             ctp['loss_ctp'] = ctp['loss_ctp'] * self.ctp_loss_weight
@@ -206,12 +201,6 @@ class IMRSelfSup(BaseModel):
         inputs, views = self._fold_views(inputs)
         inputs, num_gops, pmsp_t, ctp_t = self._pretext_batch(inputs)
         feats = self.backbone(**inputs)
-        num_clips = feats[0].shape[0] // views
-        if data_samples is None:
-            data_samples = [ActionDataSample() for _ in range(num_clips)]
-        if len(data_samples) != num_clips:
-            raise ValueError(f'{len(data_samples)} data samples for '
-                             f'{num_clips} clips')
         fields = {}
         if self.with_pmsp:
             fields['pred_pmsp'] = self.pmsp_head.predict(feats, num_gops)
@@ -219,25 +208,5 @@ class IMRSelfSup(BaseModel):
         if self.with_ctp:
             fields['pred_ctp'] = self.ctp_head.predict(feats)
             fields['gt_ctp'] = ctp_t
-        for name, value in fields.items():
-            value = value.reshape((num_clips, views) + value.shape[1:])
-            for ds, v in zip(data_samples, value):
-                ds.set_field(v, name)
-        return data_samples
-
-    def forward(self,
-                inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List[BaseDataElement]] = None,
-                mode: str = 'tensor'
-                ) -> Union[Tuple[torch.Tensor, ...], Dict[str, torch.Tensor],
-                           List[BaseDataElement]]:
-        """``'tensor'``: backbone maps; ``'loss'``: dict of losses;
-        ``'predict'``: data samples with pretext predictions."""
-        if mode == 'tensor':
-            return self.extract_feat(inputs)
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        raise RuntimeError(f'Invalid mode "{mode}": only tensor, loss and '
-                           'predict are supported')
+        return self._set_fields(data_samples, fields,
+                                feats[0].shape[0] // views, views)

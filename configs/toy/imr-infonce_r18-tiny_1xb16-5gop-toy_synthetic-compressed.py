@@ -1,0 +1,61 @@
+# Toy baseline pretext: InfoNCE (MoCo v2) on the IMR network (paper Table
+# 3). Same data (unlabelled + train clips, labels unused), network,
+# optimiser and 30 epochs as imr-pmsp-ctp_r18-tiny_*: only the pretext
+# differs. Two clips of 5 GOPs per video (SampleGOPs(num_clips=2)) are the
+# positives, each with its own crop and flip (PerView); a momentum encoder
+# (0.999), a queue of 256 keys (under the 320 videos) and temperature 0.07
+# on the 128-d projection of the pooled three-pathway embedding. The toy
+# videos have 6 GOPs, so the two windows are the same or one GOP apart:
+# the crops make the views differ. No validation loop (there is no pretext
+# accuracy to report); evaluate the converted backbone:
+#   python tools/convert_pretrained.py work_dirs/<run>/epoch_30.pth \
+#       backbone.pth --trust-checkpoint
+_base_ = ['./imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py']
+
+model = dict(
+    _delete_=True,
+    type='IMRInfoNCE',
+    backbone={{_base_.model.backbone}},
+    in_channels=128 + 32 + 32,
+    embed_dim=128,
+    queue_size=256,
+    momentum=0.999,
+    temperature=0.07,
+    data_preprocessor={{_base_.data_preprocessor}})
+
+streams = ('imgs', 'motion_vectors', 'residuals')
+train_pipeline = [
+    dict(type='CompressedVideoInit'),
+    dict(type='SampleGOPs', clip_len=5, num_clips=2),
+    dict(type='CompressedVideoDecode', kappa=5, streams=streams),
+    dict(type='CompressedResize', scale=(-1, 64)),
+    # each clip its own crop and flip, all streams of a clip alike
+    dict(type='PerView',
+         transforms=[
+             dict(type='CompressedMultiScaleCrop', input_size=56,
+                  scales=(1, .975, .9, .85), random_crop=True,
+                  max_wh_scale_gap=1),
+             dict(type='CompressedResize', scale=(56, 56), keep_ratio=False),
+             dict(type='CompressedFlip', flip_ratio=0.5)
+         ]),
+    dict(type='FormatCompressedShape'),
+    dict(type='PackActionInputs', collect_keys=streams)
+]
+train_dataloader = dict(
+    dataset=dict(datasets=[
+        dict(type='CompressedVideoDataset',
+             ann_file='data/synthetic/unlabelled.txt',
+             data_prefix=dict(video='data/synthetic/videos'),
+             pipeline=train_pipeline),
+        dict(type='CompressedVideoDataset',
+             ann_file='data/synthetic/train.txt',
+             data_prefix=dict(video='data/synthetic/videos'),
+             pipeline=train_pipeline)
+    ]))
+val_dataloader = None
+val_cfg = None
+val_evaluator = None
+test_dataloader = None
+test_cfg = None
+test_evaluator = None
+default_hooks = dict(checkpoint=dict(save_best=None))

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Joint PMSP+CTP on the toy set: the model options of the joint objective,
+# several seeds each. Per variant and seed: pretrain
+# (configs/toy/imr-pmsp-ctp_*), test the last checkpoint for pretext accuracy
+# (the config's test set: every val clip 8 times; pmsp/acc_mean, ctp/acc),
+# measure the stream sensitivity of its backbone; then one summary JSON and a
+# table of mean and spread over the seeds (tools/analysis/summarize_seeds.py).
+# About 10 minutes per run on 2 CPU cores (5 variants x 3 seeds: 2.5 hours).
+#
+# usage: bash tools/analysis/joint_sweep.sh [--dry-run] [--seeds "0 1 2"]
+#            [--variants "default mean lambda27 clip mean_clip"] [WORK_ROOT]
+#   WORK_ROOT    default work_dirs/joint_sweep; one folder per variant/seed
+#   --dry-run    print the commands instead of running them
+# Variants (model options, as --cfg-options of train and test):
+#   default     the config as it is
+#   mean        model.pmsp_loss_reduction=mean   (PMSP loss / 27)
+#   lambda27    model.ctp_loss_weight=27         (logged loss_ctp is x 27)
+#   clip        model.pmsp_label_source=clip     (labels of the untransformed clip)
+#   mean_clip   mean and clip together
+# A finished step (its output file) is not re-run.
+set -euo pipefail
+
+usage() { sed -n '10,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+DRY=0
+SEEDS="0 1 2"
+VARIANTS="default mean lambda27 clip mean_clip"
+ROOT=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --dry-run) DRY=1 ;;
+        --seeds) [ $# -ge 2 ] || { usage >&2; exit 2; }; SEEDS=$2; shift ;;
+        --variants) [ $# -ge 2 ] || { usage >&2; exit 2; }; VARIANTS=$2; shift ;;
+        -h|--help) usage; exit 0 ;;
+        -*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+        *) [ -z "$ROOT" ] || { echo "one WORK_ROOT only" >&2; exit 2; }; ROOT=$1 ;;
+    esac
+    shift
+done
+# a WORK_ROOT given is relative to where you call from; the default to the repo
+[ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
+ROOT=${ROOT:-work_dirs/joint_sweep}
+
+options() {  # VARIANT -> its --cfg-options values
+    case $1 in
+        default) ;;
+        mean) echo "model.pmsp_loss_reduction=mean" ;;
+        lambda27) echo "model.ctp_loss_weight=27" ;;
+        clip) echo "model.pmsp_label_source=clip" ;;
+        mean_clip) echo "model.pmsp_loss_reduction=mean model.pmsp_label_source=clip" ;;
+        *) return 1 ;;
+    esac
+}
+for v in $VARIANTS; do
+    options "$v" > /dev/null || { echo "unknown variant: $v" >&2; exit 2; }
+done
+for s in $SEEDS; do
+    [[ $s =~ ^[0-9]+$ ]] || { echo "seeds must be integers, got: $s" >&2; exit 2; }
+done
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+if [ $DRY = 1 ]; then
+    PY=${PY:-python}
+else
+    source tools/setup_env.sh
+fi
+CFG=configs/toy/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
+
+run() {  # print (--dry-run) or run a command
+    if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi
+}
+todo() {  # OUTPUT: true if OUTPUT is still to be made (always with --dry-run)
+    [ $DRY = 1 ] || [ ! -e "$1" ]
+}
+# The sweep's own checkpoints: --trust-checkpoint lets test.py and the
+# sensitivity tool read these training checkpoints (full pickles).
+todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
+for v in $VARIANTS; do
+    opts=$(options "$v")
+    cfg_opts=()
+    [ -z "$opts" ] || cfg_opts=(--cfg-options $opts)
+    for s in $SEEDS; do
+        dir=$ROOT/$v/seed$s
+        if todo "$dir/train/.done"; then
+            run "$PY" tools/train.py $CFG --work-dir "$dir/train" --seed "$s" "${cfg_opts[@]}"
+            run touch "$dir/train/.done"
+        fi
+        if [ $DRY = 1 ]; then ckpt="\$(cat $dir/train/last_checkpoint)"
+        else ckpt=$(cat "$dir/train/last_checkpoint"); fi
+        if todo "$dir/pretext.json"; then
+            run "$PY" tools/test.py $CFG "$ckpt" --work-dir "$dir/test" --trust-checkpoint \
+                "${cfg_opts[@]}"
+            # mmengine writes the test metrics to <work_dir>/<timestamp>/<timestamp>.json
+            if [ $DRY = 1 ]; then
+                echo "cp \$(ls -t $dir/test/*/*.json | head -1) $dir/pretext.json"
+            else
+                cp "$(ls -t "$dir"/test/*/*.json | head -1)" "$dir/pretext.json"
+            fi
+        fi
+        if [ $DRY = 1 ]; then
+            echo "$PY tools/analysis/stream_sensitivity.py $CFG $ckpt --trust-checkpoint" \
+                "--json > $dir/sensitivity.json"
+        elif todo "$dir/sensitivity.json"; then
+            "$PY" tools/analysis/stream_sensitivity.py $CFG "$ckpt" --trust-checkpoint \
+                --json > "$dir/sensitivity.json.tmp"
+            mv "$dir/sensitivity.json.tmp" "$dir/sensitivity.json"
+        fi
+    done
+done
+run "$PY" tools/analysis/summarize_seeds.py "$ROOT" --variants $VARIANTS \
+    --out "$ROOT/summary.json"
