@@ -45,6 +45,29 @@ def test_init_model_keeps_the_trust_policy(recognizer_files, tmp_path):
                        next(iter(ref.state_dict().values())))
 
 
+class _Payload:
+    """Unpickling it runs code: it creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (__import__('os').system, (f'touch {self.marker}', ))
+
+
+def test_init_model_never_runs_a_crafted_checkpoint(recognizer_files,
+                                                    tmp_path, monkeypatch):
+    cfg, _, ref = recognizer_files
+    monkeypatch.delenv('MMACTION_IMR_TRUSTED_CHECKPOINTS', raising=False)
+    marker = tmp_path / 'ran'
+    evil = tmp_path / 'evil.pth'
+    torch.save({'state_dict': ref.state_dict(),
+                'meta': {'x': _Payload(marker)}}, str(evil))
+    with pytest.raises(pickle.UnpicklingError, match='evil.pth'):
+        init_model(cfg, str(evil))
+    assert not marker.exists()
+
+
 def test_inference_recognizer_runs_the_test_pipeline(recognizer_files,
                                                      video, test_pipeline):
     cfg, ckpt, _ = recognizer_files

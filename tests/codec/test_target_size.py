@@ -9,21 +9,6 @@ from mmaction_imr.codec import (dense_flow, index_gops, parse_motion_vectors,
                                 read_clip, short_side_size)
 
 KAPPA = 5
-# FFmpeg's AVMotionVector layout as PyAV exports it (as in test_motion.py).
-MV_DTYPE = np.dtype([('source', 'i4'), ('w', 'u1'), ('h', 'u1'),
-                     ('src_x', 'i2'), ('src_y', 'i2'), ('dst_x', 'i2'),
-                     ('dst_y', 'i2'), ('flags', 'u8'), ('motion_x', 'i4'),
-                     ('motion_y', 'i4'), ('motion_scale', 'u2')])
-
-
-def records(*blocks):
-    """blocks: (source, w, h, x0, y0, motion_x, motion_y, scale)."""
-    out = np.zeros(len(blocks), MV_DTYPE)
-    for r, (src, w, h, x0, y0, mx, my, sc) in zip(out, blocks):
-        r['source'], r['w'], r['h'] = src, w, h
-        r['dst_x'], r['dst_y'] = x0 + w // 2, y0 + h // 2
-        r['motion_x'], r['motion_y'], r['motion_scale'] = mx, my, sc
-    return out
 
 
 def resize_like_compressed_resize(clip, size, native):
@@ -50,7 +35,7 @@ def test_short_side_size_is_mmaction_resize(wh, side):
     assert short_side_size(w, h, side) == out['img_shape'][::-1]
 
 
-def test_parse_at_size_is_nearest_resize_of_native_field():
+def test_parse_at_size_is_nearest_resize_of_native_field(records):
     # 8x8 blocks (4MV) over a 48x32 frame, one past block with half-pel
     # motion, one future block, read at 30x20 (non-integer ratio 1.6).
     mvs = records((-1, 8, 8, 8, 0, -5, 3, 2), (-1, 16, 16, 16, 16, 7, -2, 2),
