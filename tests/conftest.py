@@ -17,3 +17,35 @@ def testdata_dir() -> str:
         pytest.skip(f'real test videos not found at {TESTDATA} '
                     '(the shared/ folder beside the checkout)')
     return TESTDATA
+
+
+@pytest.fixture(scope='session')
+def panning_video(tmp_path_factory):
+    """``panning_video(h, w, speed=2, frames=40, pad=None) -> path``: an
+    MPEG-4 file (GOP 12) of a ``[h, w]`` window panning ``speed`` px/frame
+    over a smooth random texture ``pad`` px wider (default ``speed *
+    frames``), so that every P-frame has real motion. Cached per argument
+    set."""
+    import cv2
+    import numpy as np
+
+    from mmaction_imr.prepare.writer import write_video
+    root = tmp_path_factory.mktemp('panning')
+    cache = {}
+
+    def make(h, w, speed=2, frames=40, pad=None):
+        key = (h, w, speed, frames, pad)
+        if key not in cache:
+            pad = speed * frames if pad is None else pad
+            rng = np.random.default_rng(0)
+            base = cv2.GaussianBlur(
+                rng.integers(0, 256, (h, w + pad, 3), dtype=np.uint8),
+                (0, 0), 1.5)
+            path = str(root / f'pan_{h}x{w}_{speed}_{frames}_{pad}.mp4')
+            write_video(path, [
+                base[:, speed * t:speed * t + w] for t in range(frames)
+            ])
+            cache[key] = path
+        return cache[key]
+
+    return make

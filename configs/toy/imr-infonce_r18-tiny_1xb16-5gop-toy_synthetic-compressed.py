@@ -23,34 +23,19 @@ model = dict(
     temperature=0.07,
     data_preprocessor={{_base_.data_preprocessor}})
 
-streams = ('imgs', 'motion_vectors', 'residuals')
+# The pretext config's training pipeline with two clips per video, each
+# with its own crop and flip (all streams of a clip alike).
 train_pipeline = [
-    dict(type='CompressedVideoInit'),
+    _base_.train_pipeline[0],
     dict(type='SampleGOPs', clip_len=5, num_clips=2),
-    dict(type='CompressedVideoDecode', kappa=5, streams=streams),
-    dict(type='CompressedResize', scale=(-1, 64)),
-    # each clip its own crop and flip, all streams of a clip alike
-    dict(type='PerView',
-         transforms=[
-             dict(type='CompressedMultiScaleCrop', input_size=56,
-                  scales=(1, .975, .9, .85), random_crop=True,
-                  max_wh_scale_gap=1),
-             dict(type='CompressedResize', scale=(56, 56), keep_ratio=False),
-             dict(type='CompressedFlip', flip_ratio=0.5)
-         ]),
-    dict(type='FormatCompressedShape'),
-    dict(type='PackActionInputs', collect_keys=streams)
+    *_base_.train_pipeline[2:4],
+    dict(type='PerView', transforms=_base_.train_pipeline[4:7]),
+    *_base_.train_pipeline[-2:]
 ]
 train_dataloader = dict(
     dataset=dict(datasets=[
-        dict(type='CompressedVideoDataset',
-             ann_file='data/synthetic/unlabelled.txt',
-             data_prefix=dict(video='data/synthetic/videos'),
-             pipeline=train_pipeline),
-        dict(type='CompressedVideoDataset',
-             ann_file='data/synthetic/train.txt',
-             data_prefix=dict(video='data/synthetic/videos'),
-             pipeline=train_pipeline)
+        dict(dataset, pipeline=train_pipeline)
+        for dataset in _base_.train_dataloader.dataset.datasets
     ]))
 val_dataloader = None
 val_cfg = None

@@ -43,7 +43,7 @@ from ..streams import IMGS, MOTION_VECTORS, STREAMS, check_streams
 from .errors import CompressedVideoError, describe_error
 from .gop import GopIndex, index_gops
 from .reader import (MAX_PIXELS, _ClipReader, _SeekFailed, _warn_multiref,
-                     short_side_size)
+                     _output_size)
 
 __all__ = [
     'DENSE_CLIP_LEN', 'DENSE_STREAMS', 'DenseClip', 'dense_frame_inds',
@@ -212,23 +212,11 @@ def read_dense_clip(filename: str,
         frame_inds = dense_frame_inds(starts, clip_len, index.total_frames)
     except ValueError as err:
         raise ValueError(f'{filename}: {err}') from None
-    if target_short_side is None:
-        size = index.width, index.height
-    elif int(target_short_side) != target_short_side or target_short_side < 1:
-        raise ValueError('target_short_side must be None or an int >= 1, '
-                         f'got {target_short_side!r}')
-    else:
-        size = short_side_size(index.width, index.height, target_short_side)
-    pixels = size[0] * size[1]
-    if max_pixels is not None and pixels > max_pixels:
-        per_frame = sum(STREAMS[k].channels * (1 if k == IMGS else 4)
-                        for k in streams)
-        need = len(frame_inds) * pixels * per_frame
-        raise CompressedVideoError(
-            filename, f'frames of {size[0]}x{size[1]} = {pixels} pixels, '
-            f'above max_pixels={max_pixels} (this clip alone would take '
-            f'{need / 2**30:.1f} GiB); pass target_short_side, re-encode to '
-            'a smaller size (tools/data/reencode.py) or raise max_pixels')
+    # uint8 RGB, float32 vectors
+    per_frame = sum(STREAMS[k].channels * (1 if k == IMGS else 4)
+                    for k in streams)
+    size = _output_size(filename, index, target_short_side, max_pixels,
+                       len(frame_inds) * per_frame)
     _warn_multiref(index, False, streams)
     frames, inv = np.unique(frame_inds, return_inverse=True)
     use_pts = index.frame_pts is not None

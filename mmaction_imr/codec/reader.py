@@ -552,23 +552,10 @@ def read_clip(filename: str,
             gop_inds.max() >= index.num_gops):
         raise ValueError(f'{filename}: gop_inds must be in [0, '
                          f'{index.num_gops}), got {gop_inds.tolist()}')
-    if target_short_side is None:
-        size = index.width, index.height
-    elif int(target_short_side) != target_short_side or target_short_side < 1:
-        raise ValueError('target_short_side must be None or an int >= 1, '
-                         f'got {target_short_side!r}')
-    else:
-        size = short_side_size(index.width, index.height, target_short_side)
-    pixels = size[0] * size[1]
-    if max_pixels is not None and pixels > max_pixels:
-        per_p = sum(STREAMS[k].channels for k in streams if k != IMGS)
-        need = len(gop_inds) * int(kappa) * pixels * per_p * 4
-        raise CompressedVideoError(
-            filename, f'frames of {size[0]}x{size[1]} = {pixels} '
-            f'pixels, above max_pixels={max_pixels} (this clip\'s float32 '
-            f'streams alone would take {need / 2**30:.1f} GiB); pass '
-            'target_short_side, re-encode to a smaller size '
-            '(tools/data/reencode.py) or raise max_pixels')
+    per_p = sum(STREAMS[k].channels for k in streams if k != IMGS)
+    size = _output_size(filename, index, target_short_side, max_pixels,
+                       len(gop_inds) * int(kappa) * per_p * 4,
+                       "this clip's float32 streams alone")
     _warn_multiref(index, accumulate, streams)
     gops, inv = np.unique(gop_inds, return_inverse=True)
     use_pts = index.frame_pts is not None
@@ -590,6 +577,46 @@ def read_clip(filename: str,
         raise CompressedVideoError(
             filename, f'decoding failed ({describe_error(e)})') from e
     return reader.result(inv)
+
+
+def _output_size(filename: str, index: GopIndex,
+                target_short_side: Optional[int], max_pixels: Optional[int],
+                bytes_per_pixel: int,
+                what: str = 'this clip alone') -> Tuple[int, int]:
+    """``(w, h)`` of a clip decoded at ``target_short_side``, checked
+    against ``max_pixels`` before any decoding.
+
+    Args:
+        filename: the video, named in the error.
+        index: its :class:`GopIndex` (its size).
+        target_short_side: the short side of the output, None for the
+            video's own size.
+        max_pixels: the bound on ``w * h``; None for no bound.
+        bytes_per_pixel: bytes the whole clip takes per output pixel (for
+            the error message).
+        what: what takes those bytes, in the error message.
+
+    Raises:
+        ValueError: ``target_short_side`` is not None or an int >= 1.
+        CompressedVideoError: ``w * h`` above ``max_pixels``, naming the
+            file, the size and the memory the clip would take.
+    """
+    if target_short_side is None:
+        size = index.width, index.height
+    elif int(target_short_side) != target_short_side or target_short_side < 1:
+        raise ValueError('target_short_side must be None or an int >= 1, '
+                         f'got {target_short_side!r}')
+    else:
+        size = short_side_size(index.width, index.height, target_short_side)
+    pixels = size[0] * size[1]
+    if max_pixels is not None and pixels > max_pixels:
+        need = pixels * bytes_per_pixel
+        raise CompressedVideoError(
+            filename, f'frames of {size[0]}x{size[1]} = {pixels} '
+            f'pixels, above max_pixels={max_pixels} ({what} would take '
+            f'{need / 2**30:.1f} GiB); pass target_short_side, re-encode to '
+            'a smaller size (tools/data/reencode.py) or raise max_pixels')
+    return size
 
 
 def short_side_size(width: int, height: int,

@@ -155,3 +155,39 @@ def synth_b(tmp_path_factory):
     path = str(tmp_path_factory.mktemp('synth_b') / 'mpeg4_b.mp4')
     write_video(path, frames, fps=30, spec=EncodeSpec(max_b_frames=2))
     return path, frames, corners
+
+
+# FFmpeg's AVMotionVector layout as PyAV exports it.
+MV_DTYPE = np.dtype([('source', 'i4'), ('w', 'u1'), ('h', 'u1'),
+                     ('src_x', 'i2'), ('src_y', 'i2'), ('dst_x', 'i2'),
+                     ('dst_y', 'i2'), ('flags', 'u8'), ('motion_x', 'i4'),
+                     ('motion_y', 'i4'), ('motion_scale', 'u2')])
+
+
+def _records(*blocks):
+    out = np.zeros(len(blocks), MV_DTYPE)
+    for r, (src, w, h, x0, y0, mx, my, sc) in zip(out, blocks):
+        r['source'], r['w'], r['h'] = src, w, h
+        r['dst_x'], r['dst_y'] = x0 + w // 2, y0 + h // 2
+        r['src_x'], r['src_y'] = x0 + w // 2 + mx // sc, y0 + h // 2 + my // sc
+        r['motion_x'], r['motion_y'], r['motion_scale'] = mx, my, sc
+    return out
+
+
+@pytest.fixture(scope='session')
+def records():
+    """``records(*blocks) -> MV records`` as PyAV exports them; a block is
+    ``(source, w, h, x0, y0, motion_x, motion_y, scale)`` with ``(x0, y0)``
+    its top-left corner."""
+    return _records
+
+
+@pytest.fixture
+def truncated_real_file(tmp_path, testdata_dir):
+    """The first 600 kB of a real H.264 file that has its index first, so
+    its header promises more frames than the file holds."""
+    src = f'{testdata_dir}/h264_340x256_test.mp4'
+    path = tmp_path / 'cut.mp4'
+    with open(src, 'rb') as f:
+        path.write_bytes(f.read(600_000))
+    return path

@@ -230,12 +230,8 @@ def test_bad_files(tmp_path):
     assert_raises_naming(vp8, 'no motion vectors')
 
 
-def test_truncated_real_file(tmp_path, testdata_dir):
-    src = f'{testdata_dir}/h264_340x256_test.mp4'
-    path = tmp_path / 'cut.mp4'
-    with open(src, 'rb') as f:
-        path.write_bytes(f.read(600_000))
-    assert_raises_naming(path, 'truncated')
+def test_truncated_real_file(truncated_real_file):
+    assert_raises_naming(truncated_real_file, 'truncated')
 
 
 def test_any_error_while_decoding_is_wrapped(synth, monkeypatch):

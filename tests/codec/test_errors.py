@@ -61,13 +61,8 @@ def test_truncated_file(tmp_path):
     assert_raises_naming(path, 'cannot open')
 
 
-def test_truncated_real_file(tmp_path, testdata_dir):
-    # This one has its index first: the header promises more frames.
-    src = f'{testdata_dir}/h264_340x256_test.mp4'
-    path = tmp_path / 'cut.mp4'
-    with open(src, 'rb') as f:
-        path.write_bytes(f.read(600_000))
-    assert_raises_naming(path, 'truncated', 'auto')
+def test_truncated_real_file(truncated_real_file):
+    assert_raises_naming(truncated_real_file, 'truncated', 'auto')
 
 
 def test_no_video_stream(tmp_path):

@@ -6,25 +6,9 @@ from mmaction_imr.codec import (accumulate_step, dense_flow,
                                 parse_motion_vectors, pixel_grid,
                                 predict_along, predict_blocks, warp)
 
-# FFmpeg's AVMotionVector layout as PyAV exports it.
-MV_DTYPE = np.dtype([('source', 'i4'), ('w', 'u1'), ('h', 'u1'),
-                     ('src_x', 'i2'), ('src_y', 'i2'), ('dst_x', 'i2'),
-                     ('dst_y', 'i2'), ('flags', 'u8'), ('motion_x', 'i4'),
-                     ('motion_y', 'i4'), ('motion_scale', 'u2')])
 
 
-def records(*blocks):
-    """blocks: (source, w, h, x0, y0, motion_x, motion_y, scale)."""
-    out = np.zeros(len(blocks), MV_DTYPE)
-    for r, (src, w, h, x0, y0, mx, my, sc) in zip(out, blocks):
-        r['source'], r['w'], r['h'] = src, w, h
-        r['dst_x'], r['dst_y'] = x0 + w // 2, y0 + h // 2
-        r['src_x'], r['src_y'] = x0 + w // 2 + mx // sc, y0 + h // 2 + my // sc
-        r['motion_x'], r['motion_y'], r['motion_scale'] = mx, my, sc
-    return out
-
-
-def test_past_block_forward_displacement():
+def test_past_block_forward_displacement(records):
     # Content came from 3 px left, 1 px lower in the previous frame:
     # src - dst = (-3, +1) so the forward field is (+3, -1).
     mvs = records((-1, 16, 16, 16, 0, -6, 2, 2))
@@ -36,7 +20,7 @@ def test_past_block_forward_displacement():
     assert not flow[:, 32:].any()
 
 
-def test_distance_and_future_sign():
+def test_distance_and_future_sign(records):
     mvs = records((-1, 8, 8, 0, 0, -12, 0, 2),   # past, 2 frames back
                   (1, 8, 8, 8, 0, 8, 0, 4))      # future, 1 frame ahead
     flow = dense_flow(parse_motion_vectors(mvs, 8, 16), dist_past=2,
@@ -45,14 +29,14 @@ def test_distance_and_future_sign():
     np.testing.assert_allclose(flow[0, 8], [2, 0])   # (src - dst) / 1
 
 
-def test_past_preferred_over_future():
+def test_past_preferred_over_future(records):
     mvs = records((-1, 16, 16, 0, 0, -2, 0, 2), (1, 16, 16, 0, 0, 8, 8, 2))
     for order in (mvs, mvs[::-1]):
         flow = dense_flow(parse_motion_vectors(order, 16, 16))
         np.testing.assert_allclose(flow[8, 8], [1, 0])
 
 
-def test_odd_size_clips_border_blocks():
+def test_odd_size_clips_border_blocks(records):
     # 90x66: the last macroblock row/column sticks out of the frame.
     mvs = records((-1, 16, 16, 80, 64, -2, -4, 2), (-1, 8, 8, 0, 0, 2, 0, 1))
     motion = parse_motion_vectors(mvs, 66, 90)
@@ -104,7 +88,7 @@ def test_accumulate_follows_moving_content():
     assert not back[:, :8].any() and not back[:, 16:].any()
 
 
-def test_single_cell_fast_path_matches_general_path():
+def test_single_cell_fast_path_matches_general_path(records):
     # All 16x16 blocks (one cell each) take the fast path; adding one 8x8
     # block (outside the frame, so it paints nothing) forces cell 8 and the
     # general path: same pixels either way,
@@ -145,7 +129,7 @@ def _ramp(h, w, step=4):
     return np.repeat(np.repeat(row[None, :, None], h, 0), 3, 2)
 
 
-def test_predict_blocks_past_future_both_and_intra():
+def test_predict_blocks_past_future_both_and_intra(records):
     # Cells of 16 px: block 0 from the past 4 px left, block 1 from the
     # future 4 px right, block 2 from both (mean), block 3 intra.
     h, w = 16, 64
@@ -167,7 +151,7 @@ def test_predict_blocks_past_future_both_and_intra():
     assert not np.shares_memory(pred, past)
 
 
-def test_predict_blocks_one_reference():
+def test_predict_blocks_one_reference(records):
     h, w = 16, 32
     ref = _ramp(h, w)
     grid = pixel_grid(h, w)

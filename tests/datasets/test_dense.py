@@ -2,7 +2,6 @@
 PerView, and the dense data set configs end to end."""
 import os.path as osp
 
-import cv2
 import numpy as np
 import pytest
 import torch
@@ -22,14 +21,9 @@ CONFIGS = osp.join(REPO, 'configs', '_base_', 'datasets')
 
 
 @pytest.fixture(scope='module')
-def video(tmp_path_factory):
+def video(panning_video):
     """MPEG-4, GOP 12, 40 frames, 96x128 (the synthetic set's size)."""
-    path = tmp_path_factory.mktemp('dense') / 'v.mp4'
-    rng = np.random.default_rng(0)
-    base = cv2.GaussianBlur(
-        rng.integers(0, 256, (96, 128 + 80, 3), dtype=np.uint8), (0, 0), 1.5)
-    write_video(str(path), [base[:, 2 * t:2 * t + 128] for t in range(40)])
-    return str(path)
+    return panning_video(96, 128)
 
 
 def coords(num_views, n=4, h=32, w=48):

@@ -1,5 +1,4 @@
 """CompressedVideoInit / SampleGOPs / CompressedVideoDecode."""
-import cv2
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
@@ -11,19 +10,13 @@ from mmaction_imr.datasets.transforms import loading
 from mmaction_imr.datasets.transforms.loading import (CompressedVideoDecode,
                                                       CompressedVideoInit,
                                                       SampleGOPs)
-from mmaction_imr.prepare.writer import write_video
 from mmaction_imr.streams import STREAM_KEYS
 
 
 @pytest.fixture(scope='module')
-def video(tmp_path_factory):
+def video(panning_video):
     """MPEG-4, GOP 12, 40 frames (GOPs 12, 12, 12, 4), 32x48."""
-    path = tmp_path_factory.mktemp('loading') / 'good.mp4'
-    rng = np.random.default_rng(0)
-    base = cv2.GaussianBlur(
-        rng.integers(0, 256, (32, 48 + 80, 3), dtype=np.uint8), (0, 0), 1.5)
-    write_video(str(path), [base[:, 2 * t:2 * t + 48] for t in range(40)])
-    return str(path)
+    return panning_video(32, 48)
 
 
 def pipeline(*transforms):
@@ -201,3 +194,15 @@ def test_video_dataset_skips_broken_file(video, tmp_path):
         test_mode=True)
     with pytest.raises(CompressedVideoError, match='broken.mp4'):
         test_set[1]
+
+
+def test_window_starts_known_answers():
+    # test mode: evenly spaced, the centre for one window
+    assert loading.window_starts(10, 4, 1, True).tolist() == [3]
+    assert loading.window_starts(10, 4, 2, True).tolist() == [1, 5]
+    # too short: every window at 0
+    assert loading.window_starts(3, 5, 2, False).tolist() == [0, 0]
+    np.random.seed(0)
+    starts = loading.window_starts(10, 4, 50, False)
+    assert starts.dtype == np.int64 and starts.min() >= 0
+    assert starts.max() <= 6 and len(set(starts.tolist())) > 1

@@ -125,3 +125,16 @@ def test_bad_arguments_and_inputs():
         model.loss(one_view)
     with pytest.raises(RuntimeError, match='Invalid mode'):
         model(data['inputs'], mode='predict')
+
+
+def test_stream_preprocessors_config():
+    from mmaction_imr.models.selfsup.base import (RGB_PREPROCESSOR,
+                                                  stream_preprocessors)
+    cfg = stream_preprocessors(motion_vectors=dict(mean=[0., 0.],
+                                                   std=[2.72, 2.72]))
+    assert cfg['type'] == 'MultiModalDataPreprocessor'
+    assert list(cfg['preprocessors']) == ['imgs', 'motion_vectors']
+    assert cfg['preprocessors']['imgs'] is RGB_PREPROCESSOR
+    assert cfg['preprocessors']['motion_vectors'] == dict(
+        type='ActionDataPreprocessor', format_shape='NCTHW', mean=[0., 0.],
+        std=[2.72, 2.72])

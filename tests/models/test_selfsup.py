@@ -1,11 +1,11 @@
 """Tests of IMRSelfSup (mmaction_imr/models/selfsup/imr_selfsup.py)."""
 import copy
+import functools
 
 import pytest
 import torch
 
 from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
 from mmaction_imr.pretext import ctp_transform, pmsp_labels
 
 T, KAPPA, SIZE = 5, 2, 64
@@ -24,19 +24,10 @@ def model_cfg(**kw):
     return cfg
 
 
-def batch(n=3, views=1, seed=0):
-    """What PackActionInputs + pseudo_collate give the data preprocessor."""
-    g = torch.Generator().manual_seed(seed)
-    inputs = dict(imgs=[], motion_vectors=[], residuals=[])
-    for _ in range(n):
-        inputs['imgs'].append(torch.randint(
-            0, 255, (views, 3, T, SIZE, SIZE), generator=g).to(torch.uint8))
-        inputs['motion_vectors'].append(torch.randint(
-            -3, 4, (views, 2, T * KAPPA, SIZE, SIZE), generator=g).float())
-        inputs['residuals'].append(torch.randn(
-            views, 3, T * KAPPA, SIZE, SIZE, generator=g))
-    return dict(inputs=inputs,
-                data_samples=[ActionDataSample() for _ in range(n)])
+@pytest.fixture(scope='module')
+def batch(packed_batch):
+    """``batch(n=3, views=1, seed=0)`` at this file's clip size."""
+    return functools.partial(packed_batch, t=T, kappa=KAPPA, size=SIZE)
 
 
 @pytest.fixture(scope='module')
@@ -45,7 +36,7 @@ def model():
     return MODELS.build(model_cfg())
 
 
-def test_loss_and_backward(model):
+def test_loss_and_backward(model, batch):
     data = model.data_preprocessor(batch(), True)
     assert data['inputs']['imgs'].shape == (3, 1, 3, T, SIZE, SIZE)
     torch.manual_seed(1)
@@ -60,7 +51,7 @@ def test_loss_and_backward(model):
     model.zero_grad()
 
 
-def test_same_seed_same_loss_and_weight(model):
+def test_same_seed_same_loss_and_weight(model, batch):
     data = model.data_preprocessor(batch(seed=2), True)
     model.eval()  # BN in eval: the loss depends only on the CTP draws
     torch.manual_seed(3)
@@ -140,7 +131,7 @@ def test_pmsp_label_source_clip(model):
     assert seen == {0, 1, 2, 3}  # every CTP type was checked
 
 
-def test_pmsp_loss_reduction_mean(model):
+def test_pmsp_loss_reduction_mean(model, batch):
     """'mean' logs the same keys, with loss_pmsp = the 'sum' value / 27."""
     data = model.data_preprocessor(batch(seed=4), True)
     mean_model = MODELS.build(model_cfg(pmsp_loss_reduction='mean'))
@@ -160,14 +151,14 @@ def test_pmsp_loss_reduction_mean(model):
 
 @pytest.mark.parametrize('reduction', ['sum', 'mean'])
 @pytest.mark.parametrize('source', ['fed', 'clip'])
-def test_options_log_the_same_keys(reduction, source):
+def test_options_log_the_same_keys(reduction, source, batch):
     m = MODELS.build(model_cfg(pmsp_loss_reduction=reduction,
                                pmsp_label_source=source))
     losses = m(**m.data_preprocessor(batch(n=2), True), mode='loss')
     assert set(losses) == {'loss_pmsp', 'acc_pmsp', 'loss_ctp', 'acc_ctp'}
 
 
-def test_predict_fields_and_views(model):
+def test_predict_fields_and_views(model, batch):
     model.eval()
     data = model.data_preprocessor(batch(n=2, views=3), False)
     with torch.no_grad():
@@ -184,7 +175,7 @@ def test_predict_fields_and_views(model):
     model.train()
 
 
-def test_val_step_with_metric(model):
+def test_val_step_with_metric(model, batch):
     from mmaction.registry import METRICS
     metric = METRICS.build(dict(type='PretextAccuracy'))
     model.eval()
@@ -195,7 +186,7 @@ def test_val_step_with_metric(model):
     model.train()
 
 
-def test_ablations():
+def test_ablations(batch):
     pmsp_only = MODELS.build(model_cfg(ctp_head=None))
     losses = pmsp_only(**pmsp_only.data_preprocessor(batch(n=2), True),
                        mode='loss')

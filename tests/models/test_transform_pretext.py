@@ -2,6 +2,7 @@
 (mmaction_imr/models/selfsup/transform_pretext.py) and their head
 (mmaction_imr/models/heads/pretext_cls_head.py)."""
 import copy
+import functools
 import math
 
 import pytest
@@ -9,7 +10,6 @@ import torch
 from mmengine.evaluator import Evaluator
 
 from mmaction.registry import METRICS, MODELS
-from mmaction.structures import ActionDataSample
 from mmaction_imr.pretext import aot_transform, rotation_transform
 
 T, KAPPA, SIZE = 2, 2, 32
@@ -28,19 +28,10 @@ def model_cfg(pretext, **head):
                           hidden_channels=8, **head))
 
 
-def batch(n=3, views=1, seed=0, size=SIZE):
-    """What PackActionInputs + pseudo_collate give the data preprocessor."""
-    g = torch.Generator().manual_seed(seed)
-    inputs = dict(imgs=[], motion_vectors=[], residuals=[])
-    for _ in range(n):
-        inputs['imgs'].append(torch.randint(
-            0, 255, (views, 3, T, size, size), generator=g).to(torch.uint8))
-        inputs['motion_vectors'].append(torch.randint(
-            -3, 4, (views, 2, T * KAPPA, size, size), generator=g).float())
-        inputs['residuals'].append(torch.randn(
-            views, 3, T * KAPPA, size, size, generator=g))
-    return dict(inputs=inputs,
-                data_samples=[ActionDataSample() for _ in range(n)])
+@pytest.fixture(scope='module')
+def batch(packed_batch):
+    """``batch(n=3, views=1, seed=0)`` at this file's clip size."""
+    return functools.partial(packed_batch, t=T, kappa=KAPPA, size=SIZE)
 
 
 @pytest.fixture(scope='module', params=sorted(MODELS_UNDER_TEST))
@@ -49,7 +40,7 @@ def pretext_model(request):
     return request.param, MODELS.build(model_cfg(request.param))
 
 
-def test_loss_and_backward(pretext_model):
+def test_loss_and_backward(pretext_model, batch):
     name, model = pretext_model
     data = model.data_preprocessor(batch(), True)
     losses = model(**data, mode='loss')
@@ -64,7 +55,7 @@ def test_loss_and_backward(pretext_model):
     model.zero_grad()
 
 
-def test_loss_is_the_head_on_the_transformed_clip(pretext_model):
+def test_loss_is_the_head_on_the_transformed_clip(pretext_model, batch):
     """The targets are the pure transform's draws (same global seed), the
     backbone sees the transformed clip."""
     name, model = pretext_model
@@ -82,7 +73,7 @@ def test_loss_is_the_head_on_the_transformed_clip(pretext_model):
         torch.testing.assert_close(got[key], want[key])
 
 
-def test_predict_and_metric(pretext_model):
+def test_predict_and_metric(pretext_model, batch):
     name, model = pretext_model
     data = model.data_preprocessor(batch(n=2, views=2, seed=2), False)
     model.eval()
@@ -102,7 +93,7 @@ def test_predict_and_metric(pretext_model):
     assert metrics[f'{name}/acc'] == pytest.approx(flags.float().mean())
 
 
-def test_tensor_mode_gives_untransformed_maps(pretext_model):
+def test_tensor_mode_gives_untransformed_maps(pretext_model, batch):
     _, model = pretext_model
     data = model.data_preprocessor(batch(n=2), False)
     model.eval()
@@ -126,7 +117,7 @@ def test_head_must_match_the_pretext():
                           num_classes=2, name='a b'))
 
 
-def test_rotation_needs_square_clips():
+def test_rotation_needs_square_clips(batch):
     model = MODELS.build(model_cfg('rotation'))
     data = model.data_preprocessor(batch(n=1), True)
     data['inputs'] = {k: v[..., :SIZE // 2] for k, v in

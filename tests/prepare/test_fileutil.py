@@ -49,3 +49,29 @@ def test_parallel_imap_stops_workers_when_consumer_stops():
     next(gen)
     gen.close()  # as on KeyboardInterrupt: do not finish the queue
     assert time.perf_counter() - t0 < 3  # the queue alone is 6 s
+
+
+def test_workers_arg_default_and_check():
+    import argparse
+    parser = argparse.ArgumentParser()
+    fu.add_workers_arg(parser)
+    args = parser.parse_args([])
+    assert args.workers == min(4, os.cpu_count() or 1)
+    fu.check_workers(parser, parser.parse_args(['--workers', '1']))
+    with pytest.raises(SystemExit) as exit_:
+        fu.check_workers(parser, parser.parse_args(['--workers', '0']))
+    assert exit_.value.code == 2
+
+
+def test_run_resumable_exit_codes(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        fu.run_resumable(lambda: 1)
+    assert exit_.value.code == 1
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as exit_:
+        fu.run_resumable(interrupted)
+    assert exit_.value.code == 130
+    assert 'run the same command again' in capsys.readouterr().err

@@ -8,20 +8,14 @@ import numpy as np
 import pytest
 
 from mmaction_imr.codec import index_gops, read_clip
-from mmaction_imr.prepare.writer import write_video
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools', 'analysis', 'dump_compressed.py')
 
 
 @pytest.fixture(scope='module')
-def video(tmp_path_factory):
-    path = tmp_path_factory.mktemp('dump') / 'v.mp4'
-    rng = np.random.default_rng(0)
-    base = cv2.GaussianBlur(
-        rng.integers(0, 256, (32, 96, 3), dtype=np.uint8), (0, 0), 1.5)
-    write_video(str(path), [base[:, t:t + 48] for t in range(40)])
-    return str(path)
+def video(panning_video):
+    return panning_video(32, 48, speed=1, pad=48)
 
 
 @pytest.mark.parametrize('accumulate', [False, True])

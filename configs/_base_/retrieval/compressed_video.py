@@ -7,28 +7,26 @@
 # ./hmdb51_compressed.py) sets only the files; it is inherited beside the
 # data set config, so the two cannot share variables.
 retrieval_streams = ('imgs', 'motion_vectors', 'residuals')
-# Pieces the two views share; names with two leading underscores stay out of
-# the config (mmengine drops them).
-__decode = dict(
-    type='CompressedVideoDecode', kappa=5, streams=retrieval_streams,
-    on_error='raise')
-__crop = [
+# The two views differ only in where their clips start; what follows the
+# sampling is shared (names with two leading underscores stay out of the
+# config: mmengine drops them).
+__decode_crop_pack = [
+    dict(type='CompressedVideoDecode', kappa=5, streams=retrieval_streams,
+         on_error='raise'),
     dict(type='CompressedResize', scale=(-1, 256)),
-    dict(type='CompressedCenterCrop', crop_size=224)
-]
-__pack = [
+    dict(type='CompressedCenterCrop', crop_size=224),
     dict(type='FormatCompressedShape'),
     dict(type='PackActionInputs', collect_keys=retrieval_streams)
 ]
 retrieval_gallery_pipeline = [
     dict(type='CompressedVideoInit', on_error='raise'),
     dict(type='SampleGOPs', clip_len=5, num_clips=1, test_mode=True),
-    __decode, *__crop, *__pack
+    *__decode_crop_pack
 ]
 retrieval_query_pipeline = [
     dict(type='CompressedVideoInit', on_error='raise'),
     dict(type='DenseSampleGOPs', clip_len=5, clip_stride=5),
-    __decode, *__crop, *__pack
+    *__decode_crop_pack
 ]
 __loader = dict(
     batch_size=8,

@@ -22,18 +22,12 @@ retrieval_query_pipeline = [
     *_base_.retrieval_query_pipeline[-2:]
 ]
 __root = 'data/synthetic/'
-__videos = dict(video=__root + 'videos')
+__files = dict(data_prefix=dict(video=__root + 'videos'))
 retrieval = dict(
-    gallery_dataloader=dict(
-        num_workers=2,
-        dataset=dict(
-            ann_file=__root + 'train.txt',
-            data_prefix=__videos,
-            pipeline=retrieval_gallery_pipeline)),
-    query_dataloader=dict(
-        num_workers=2,
-        dataset=dict(
-            ann_file=__root + 'val.txt',
-            data_prefix=__videos,
-            pipeline=retrieval_query_pipeline)),
+    gallery_dataloader=dict(num_workers=2, dataset=dict(
+        __files, ann_file=__root + 'train.txt',
+        pipeline=retrieval_gallery_pipeline)),
+    query_dataloader=dict(num_workers=2, dataset=dict(
+        __files, ann_file=__root + 'val.txt',
+        pipeline=retrieval_query_pipeline)),
     class_names=__root + 'classes.txt')

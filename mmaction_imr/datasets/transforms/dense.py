@@ -28,6 +28,7 @@ Decode sets ``kappa = 1`` (one MV field per RGB frame), so the stock
 formatting of :mod:`.formatting` gives both streams ``N`` frames.
 """
 import copy
+from functools import partial
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -35,10 +36,10 @@ from mmcv.transforms import BaseTransform, Compose
 
 from mmaction.registry import TRANSFORMS
 from mmaction_imr.codec import (DENSE_CLIP_LEN, DENSE_STREAMS, MAX_PIXELS,
-                                CompressedVideoError, read_dense_clip)
+                                read_dense_clip)
 from mmaction_imr.streams import STREAM_KEYS, check_streams
-from .loading import (CompressedVideoInit, _check_on_error, _skip,
-                      window_starts)
+from .loading import (CompressedVideoInit, _check_on_error, _read_or_skip,
+                      _store_clip, window_starts)
 
 __all__ = ['DenseClipInit', 'SampleViews', 'DenseClipDecode', 'PerView']
 
@@ -228,26 +229,16 @@ class DenseClipDecode(BaseTransform):
         Returns:
             dict | None: The result dict, None for a skipped bad video.
         """
-        try:
-            clip = read_dense_clip(results['filename'],
-                                   results['clip_starts'],
-                                   clip_len=int(results['clip_len']),
-                                   streams=self.streams,
-                                   index=results['gop_index'],
-                                   target_short_side=self.target_short_side,
-                                   max_pixels=self.max_pixels)
-        except CompressedVideoError as err:
-            if self.on_error == 'raise':
-                raise
-            _skip(err, results)
+        clip = _read_or_skip(
+            partial(read_dense_clip, results['filename'],
+                    results['clip_starts'],
+                    clip_len=int(results['clip_len']), streams=self.streams,
+                    index=results['gop_index'],
+                    target_short_side=self.target_short_side,
+                    max_pixels=self.max_pixels), results, self.on_error)
+        if clip is None:
             return None
-        for key in self.streams:
-            results[key] = getattr(clip, key)
-        results['frame_inds'] = clip.frame_inds
-        results['pict_types'] = clip.pict_types
-        results['kappa'] = 1
-        index = results.pop('gop_index')
-        results['original_shape'] = index.height, index.width
+        _store_clip(results, clip, self.streams, kappa=1)
         results['img_shape'] = getattr(clip, self.streams[0]).shape[1:3]
         return results
 

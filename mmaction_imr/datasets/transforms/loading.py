@@ -13,7 +13,8 @@ stops a run in which too many fail); with ``on_error='raise'`` (use it in
 val/test pipelines: mmengine refuses None at test time with a message that
 does not name the file) the error propagates.
 """
-from typing import Dict, Optional, Sequence, Union
+from functools import partial
+from typing import Callable, Dict, Optional, Sequence, TypeVar, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -27,14 +28,39 @@ from mmaction_imr.streams import STREAM_KEYS, check_streams
 __all__ = ['CompressedVideoInit', 'SampleGOPs', 'CompressedVideoDecode']
 
 _ON_ERROR = ('skip', 'raise')
+T = TypeVar('T')
 
 
-def _skip(err: CompressedVideoError, results: Dict) -> None:
-    """Log and record a skipped sample; the caller returns None."""
-    reason = f'{err.filename}: {err.reason}'
-    results['skip_reason'] = reason
-    MMLogger.get_current_instance().warning(
-        f'skipping unreadable video {reason}')
+def _read_or_skip(read: Callable[[], T], results: Dict,
+                  on_error: str) -> Optional[T]:
+    """``read()``; for a video that cannot be decoded, raise
+    (``on_error='raise'``) or log and record the skip in ``results`` and
+    return None, the caller then returning None for the sample."""
+    try:
+        return read()
+    except CompressedVideoError as err:
+        if on_error == 'raise':
+            raise
+        reason = f'{err.filename}: {err.reason}'
+        results['skip_reason'] = reason
+        MMLogger.get_current_instance().warning(
+            f'skipping unreadable video {reason}')
+        return None
+
+
+def _store_clip(results: Dict, clip, streams: Sequence[str],
+                kappa: int):
+    """Write a decoded clip's streams and frame metadata into ``results``
+    and drop the video's index (``gop_index``), which is returned."""
+    # The clip's fields are named by the stream table, like the keys.
+    for key in streams:
+        results[key] = getattr(clip, key)
+    results['frame_inds'] = clip.frame_inds
+    results['pict_types'] = clip.pict_types
+    results['kappa'] = kappa
+    index = results.pop('gop_index')
+    results['original_shape'] = index.height, index.width
+    return index
 
 
 def _check_on_error(on_error: str) -> str:
@@ -89,12 +115,10 @@ class CompressedVideoInit(BaseTransform):
         Returns:
             dict | None: The result dict, None for a skipped bad video.
         """
-        try:
-            index = index_gops(results['filename'], self.virtual_gop)
-        except CompressedVideoError as err:
-            if self.on_error == 'raise':
-                raise
-            _skip(err, results)
+        index = _read_or_skip(
+            partial(index_gops, results['filename'], self.virtual_gop),
+            results, self.on_error)
+        if index is None:
             return None
         results['gop_index'] = index
         results['total_gops'] = index.num_gops
@@ -286,26 +310,15 @@ class CompressedVideoDecode(BaseTransform):
         Returns:
             dict | None: The result dict, None for a skipped bad video.
         """
-        try:
-            clip = read_clip(results['filename'], results['gop_inds'],
-                             kappa=self.kappa, accumulate=self.accumulate,
-                             streams=self.streams,
-                             index=results['gop_index'],
-                             target_short_side=self.target_short_side,
-                             max_pixels=self.max_pixels)
-        except CompressedVideoError as err:
-            if self.on_error == 'raise':
-                raise
-            _skip(err, results)
+        clip = _read_or_skip(
+            partial(read_clip, results['filename'], results['gop_inds'],
+                    kappa=self.kappa, accumulate=self.accumulate,
+                    streams=self.streams, index=results['gop_index'],
+                    target_short_side=self.target_short_side,
+                    max_pixels=self.max_pixels), results, self.on_error)
+        if clip is None:
             return None
-        # The clip's fields are named by the stream table, like the keys.
-        for key in self.streams:
-            results[key] = getattr(clip, key)
-        results['frame_inds'] = clip.frame_inds
-        results['pict_types'] = clip.pict_types
-        results['kappa'] = self.kappa
-        index = results.pop('gop_index')
-        results['original_shape'] = index.height, index.width
+        index = _store_clip(results, clip, self.streams, self.kappa)
         results['img_shape'] = clip.shape
         if self.target_short_side is not None:
             h, w = clip.shape

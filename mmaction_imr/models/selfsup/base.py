@@ -15,19 +15,56 @@ from mmengine.structures import BaseDataElement
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-__all__ = ['BaseIMRSelfSup', 'DEFAULT_PREPROCESSOR']
+__all__ = [
+    'BaseIMRSelfSup', 'DEFAULT_PREPROCESSOR', 'RGB_PREPROCESSOR',
+    'build_preprocessor', 'stream_preprocessors'
+]
 
-#: ImageNet RGB statistics for the I-frames; P streams are only cast to
-#: float (their scale is for the config to choose).
-DEFAULT_PREPROCESSOR = dict(
-    type='MultiModalDataPreprocessor',
-    preprocessors=dict(
-        imgs=dict(type='ActionDataPreprocessor',
-                  mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                  format_shape='NCTHW'),
-        motion_vectors=dict(type='ActionDataPreprocessor',
-                            format_shape='NCTHW'),
-        residuals=dict(type='ActionDataPreprocessor', format_shape='NCTHW')))
+#: ImageNet RGB statistics, for the I-frames (or every decoded frame).
+RGB_PREPROCESSOR = dict(
+    type='ActionDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    format_shape='NCTHW')
+
+
+def stream_preprocessors(**streams: Dict) -> Dict:
+    """A ``MultiModalDataPreprocessor`` config: ``imgs`` with
+    :data:`RGB_PREPROCESSOR`, then each stream of ``streams`` with an
+    ``ActionDataPreprocessor`` (``NCTHW``) of the given arguments, e.g.
+    ``motion_vectors=dict(mean=[0., 0.], std=[2.72, 2.72])``."""
+    return dict(
+        type='MultiModalDataPreprocessor',
+        preprocessors=dict(
+            imgs=RGB_PREPROCESSOR, **{
+                key: dict(type='ActionDataPreprocessor', format_shape='NCTHW',
+                          **args)
+                for key, args in streams.items()
+            }))
+
+
+#: P streams only cast to float (their scale is for the config to choose).
+DEFAULT_PREPROCESSOR = stream_preprocessors(motion_vectors={}, residuals={})
+
+
+def build_preprocessor(cfg: Union[Dict, torch.nn.Module, None],
+                       default: Dict) -> torch.nn.Module:
+    """Build a model's data preprocessor in mmaction's registry.
+
+    mmengine's ``BaseModel`` would build a dict in its root registry, which
+    cannot see mmaction's preprocessors without a default scope.
+
+    Args:
+        cfg: the model's ``data_preprocessor`` argument: a config, a built
+            module, or None for ``default``.
+        default: the model's own default config.
+
+    Returns:
+        The preprocessor module.
+    """
+    if cfg is None:
+        cfg = default
+    return MODELS.build(cfg) if isinstance(cfg, dict) else cfg
 
 
 class BaseIMRSelfSup(BaseModel):
@@ -52,14 +89,10 @@ class BaseIMRSelfSup(BaseModel):
                  backbone: Dict,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = DEFAULT_PREPROCESSOR
-        if isinstance(data_preprocessor, dict):
-            # mmaction's registry: mmengine's root one cannot see it without
-            # a default scope
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=build_preprocessor(data_preprocessor,
+                                                 DEFAULT_PREPROCESSOR),
+            init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
 
     # ------------------------------------------------------------- inputs

@@ -8,6 +8,7 @@ from mmengine.structures import BaseDataElement
 
 from mmaction.registry import MODELS
 from mmaction_imr.pretext import contrast_logits, info_nce
+from .base import build_preprocessor, stream_preprocessors
 from .momentum import (FeatureQueue, ProjectionHead, momentum_copy,
                        momentum_update, pool_embedding, split_views)
 
@@ -15,16 +16,9 @@ __all__ = ['IMRInfoNCE']
 
 #: The IMR streams: ImageNet RGB statistics for the I-frames, the measured
 #: std of the P streams (as configs/_base_/models/imr_preprocessor.py).
-DEFAULT_PREPROCESSOR = dict(
-    type='MultiModalDataPreprocessor',
-    preprocessors=dict(
-        imgs=dict(type='ActionDataPreprocessor',
-                  mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                  format_shape='NCTHW'),
-        motion_vectors=dict(type='ActionDataPreprocessor', mean=[0., 0.],
-                            std=[2.72, 2.72], format_shape='NCTHW'),
-        residuals=dict(type='ActionDataPreprocessor', mean=[0., 0., 0.],
-                       std=[9.19, 9.19, 9.19], format_shape='NCTHW')))
+DEFAULT_PREPROCESSOR = stream_preprocessors(
+    motion_vectors=dict(mean=[0., 0.], std=[2.72, 2.72]),
+    residuals=dict(mean=[0., 0., 0.], std=[9.19, 9.19, 9.19]))
 
 
 @MODELS.register_module()
@@ -72,12 +66,10 @@ class IMRInfoNCE(BaseModel):
                  temperature: float = 0.07,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = DEFAULT_PREPROCESSOR
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=build_preprocessor(data_preprocessor,
+                                                 DEFAULT_PREPROCESSOR),
+            init_cfg=init_cfg)
         if not 0 <= momentum <= 1 or not temperature > 0:
             raise ValueError(f'need 0 <= momentum <= 1 and temperature > 0, '
                              f'got {momentum}, {temperature}')

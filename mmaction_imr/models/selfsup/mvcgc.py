@@ -9,6 +9,7 @@ from mmengine.structures import BaseDataElement
 from mmaction.registry import MODELS
 from mmaction_imr.pretext import (contrast_logits, mine_positives,
                                   multi_positive_nce, topk_mask)
+from .base import build_preprocessor, stream_preprocessors
 from .momentum import (ContrastiveEncoder, FeatureQueue, momentum_copy,
                        momentum_update, split_views, video_ids)
 
@@ -28,14 +29,8 @@ VIDEO_ID_KEY = 'video_id'
 #: Normalisation: ImageNet statistics for RGB; mean 0 and one std for the
 #: motion vectors (a flip negates u, only a zero mean keeps the normalised
 #: field mirrored), the RMS of our raw-mode fields (docs/transforms.md).
-DEFAULT_PREPROCESSOR = dict(
-    type='MultiModalDataPreprocessor',
-    preprocessors=dict(
-        imgs=dict(type='ActionDataPreprocessor',
-                  mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                  format_shape='NCTHW'),
-        motion_vectors=dict(type='ActionDataPreprocessor', mean=[0., 0.],
-                            std=[2.72, 2.72], format_shape='NCTHW')))
+DEFAULT_PREPROCESSOR = stream_preprocessors(
+    motion_vectors=dict(mean=[0., 0.], std=[2.72, 2.72]))
 
 
 def r2plus1d_r18(in_channels: int, **kwargs) -> Dict:
@@ -124,14 +119,10 @@ class MVCGC(BaseModel):
                  temperature: float = 0.07,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = DEFAULT_PREPROCESSOR
-        if isinstance(data_preprocessor, dict):
-            # mmaction's registry: mmengine's root one cannot see it without
-            # a default scope
-            data_preprocessor = MODELS.build(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=build_preprocessor(data_preprocessor,
+                                                 DEFAULT_PREPROCESSOR),
+            init_cfg=init_cfg)
         if stage == 1:
             if modality not in MVCGC_MODALITIES:
                 raise ValueError(f'stage 1 trains one modality: modality must '
