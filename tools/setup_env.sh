@@ -56,9 +56,11 @@ EOF
 }
 
 # The stamp records what was installed: installing again is needed only when
-# setup.py, the constraints file or this script changes.
-want="$(cat "$REPO_ROOT/setup.py" "$CONSTRAINTS" "${BASH_SOURCE[0]}" \
-    | sha256sum | cut -d' ' -f1)"
+# setup.py, the constraints file, this script or the checkout changes.
+# The checkout's path counts too: the package is installed in editable mode,
+# so a venv shared by two checkouts (IMR_VENV) must follow the one in use.
+want="$( (cat "$REPO_ROOT/setup.py" "$CONSTRAINTS" "${BASH_SOURCE[0]}"; \
+    echo "$REPO_ROOT") | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ]; then
     py="$(pick_python)"
     echo "[setup] creating $VENV with $py"
