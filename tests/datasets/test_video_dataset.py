@@ -137,13 +137,17 @@ def test_flip_map_accepted_where_it_belongs(tmp_path):
     init_default_scope('mmaction')
     labels = ''.join(f'v{i}.mp4 {i}\n' for i in range(8))
     ann = write_list(tmp_path, labels)
-    CompressedVideoDataset(ann, pipeline=flip_pipeline(SYNTHETIC_MAP))
-    CompressedVideoDataset(ann,
-                           pipeline=flip_pipeline(SYNTHETIC_MAP),
-                           num_classes=8)
+    # Built without an error, every line kept, labels as written.
+    for kwargs in ({}, dict(num_classes=8)):
+        dataset = CompressedVideoDataset(
+            ann, pipeline=flip_pipeline(SYNTHETIC_MAP), **kwargs)
+        assert [d['label'] for d in dataset.load_data_list()] == list(
+            range(8))
     # An unlabelled list has no labels to swap.
     unlabelled = write_list(tmp_path, 'a.mp4 -1\nb.mp4 -1\n', 'u.txt')
-    CompressedVideoDataset(unlabelled, pipeline=flip_pipeline(SYNTHETIC_MAP))
+    dataset = CompressedVideoDataset(unlabelled,
+                                     pipeline=flip_pipeline(SYNTHETIC_MAP))
+    assert len(dataset.load_data_list()) == 2
 
 
 # --- skipped samples --------------------------------------------------------
