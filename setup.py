@@ -33,7 +33,7 @@ INSTALL_REQUIRES = [
 MMCV_RANGE = '>=2.0.0rc4,<2.2.0'  # what mmaction2 1.2.0 supports
 EXTRAS_REQUIRE = {
     'lite': [f'mmcv-lite{MMCV_RANGE}'],
-    'tests': ['pytest'],
+    'tests': ['pytest', 'pytest-xdist'],
 }
 
 

@@ -1,9 +1,25 @@
 """Fixtures shared by the whole suite."""
 import os.path as osp
 
+import os
+
 import pytest
 
 import mmaction_imr.register  # noqa: F401  (shims + registration first)
+
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # One of several test processes (tools/run_tests.sh starts one a core):
+    # one thread each, for this process and the tools it starts, so that
+    # they share the cores instead of spinning on each other's.
+    import torch
+    torch.set_num_threads(1)
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
+
+
+def pytest_collection_modifyitems(config, items):
+    """End-to-end tests first: the long ones start early, and the short ones
+    fill the other processes' time (shorter runs with pytest-xdist)."""
+    items.sort(key=lambda item: item.get_closest_marker('e2e') is None)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 #: Real videos from public repositories, beside the checkout (see SOURCES.md).
@@ -49,3 +65,35 @@ def panning_video(tmp_path_factory):
         return cache[key]
 
     return make
+
+
+@pytest.fixture
+def run_script():
+    """``run_script(tool, *args) -> (exit code, stdout, stderr)``: run a
+    script of the repository (path relative to it) as ``python tool args``
+    would (``__main__``, its ``sys.argv``), but in this process: a fresh
+    interpreter spends seconds importing torch. Use a subprocess where the
+    fresh interpreter is what is tested."""
+    import contextlib
+    import io
+    import runpy
+    import sys
+
+    def run(tool, *args):
+        out, err = io.StringIO(), io.StringIO()
+        argv = sys.argv
+        sys.argv = [tool, *map(str, args)]
+        try:
+            with contextlib.redirect_stdout(out), \
+                    contextlib.redirect_stderr(err):
+                try:
+                    runpy.run_path(osp.join(REPO_ROOT, tool),
+                                   run_name='__main__')
+                    code = 0
+                except SystemExit as exit:
+                    code = 0 if exit.code is None else exit.code
+        finally:
+            sys.argv = argv
+        return code, out.getvalue(), err.getvalue()
+
+    return run

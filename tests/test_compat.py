@@ -118,53 +118,68 @@ def digest(model):
     return h.hexdigest()
 
 
-out = {}
-runner(work_dir, 1).train()
-try:
-    r = runner(work_dir, 2, resume=True)
-    r.train()
-    out['resume'] = digest(r.model)
-    r = runner(work_dir + '_load', 2,
-               load_from=os.path.join(work_dir, 'epoch_2.pth'))
-    r.load_or_resume()
-    out['load_from'] = digest(r.model)
-except pickle.UnpicklingError as err:
-    out['error'] = 'UnpicklingError'
-print(json.dumps(out))
+def scenario(work_dir):
+    out = {}
+    runner(work_dir, 1).train()
+    try:
+        r = runner(work_dir, 2, resume=True)
+        r.train()
+        out['resume'] = digest(r.model)
+        r = runner(work_dir + '_load', 2,
+                   load_from=os.path.join(work_dir, 'epoch_2.pth'))
+        r.load_or_resume()
+        out['load_from'] = digest(r.model)
+    except pickle.UnpicklingError as err:
+        out['error'] = 'UnpicklingError'
+    return out
+
+
+# Each scenario's variables are read when a checkpoint is loaded, so one
+# interpreter runs them all (the import of the plugin is what differs).
+results = []
+for i, env in enumerate(json.loads(sys.argv[3])):
+    saved = dict(os.environ)
+    os.environ.update(env)
+    results.append(scenario(f'{work_dir}-{i}'))
+    os.environ.clear()
+    os.environ.update(saved)
+print(json.dumps(results))
 """
 
 
-def _stock_run(tmp_path, plugin, **env):
+def _stock_runs(tmp_path, plugin, *envs):
+    """Run STOCK_RUN once per environment in ``envs``, in one fresh
+    interpreter with (``plugin='plugin'``) or without the plugin."""
     import json
     import subprocess
     import sys
     environ = {k: v for k, v in os.environ.items()
                if k not in ('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', TRUST_ENV)}
-    environ.update(env)
-    wd = str(tmp_path / f'{plugin}-{len(env)}')
     out = subprocess.run(
-        [sys.executable, '-c', STOCK_RUN, plugin, wd], capture_output=True,
-        text=True, env=environ, timeout=300)
+        [sys.executable, '-c', STOCK_RUN, plugin, str(tmp_path / plugin),
+         json.dumps(envs)], capture_output=True, text=True, env=environ,
+        timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_stock_recognizer_same_with_and_without_plugin(tmp_path):
+    force = dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')
+    trusted = {TRUST_ENV: str(tmp_path)}
+    none_plain, without = _stock_runs(tmp_path, 'none', {}, force)
+    plugin_plain, plugin_force, plugin_trusted = _stock_runs(
+        tmp_path, 'plugin', {}, force, trusted)
     # Without help, mmengine cannot resume its own checkpoints on this
     # stack, with or without the plugin (the plugin's error is a subclass).
-    assert _stock_run(tmp_path, 'none') == {'error': 'UnpicklingError'}
-    assert _stock_run(tmp_path, 'plugin') == {'error': 'UnpicklingError'}
+    assert none_plain == {'error': 'UnpicklingError'}
+    assert plugin_plain == {'error': 'UnpicklingError'}
     # The way a stock user resumes: torch's switch. The plugin respects it.
-    force = dict(TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')
-    without = _stock_run(tmp_path, 'none', **force)
     assert without['resume'] == without['load_from']
-    assert _stock_run(tmp_path, 'plugin', **force) == without
+    assert plugin_force == without
     # Trusting the folder explicitly gives the same weights too.
-    trusted = dict({TRUST_ENV: str(tmp_path)})
-    assert _stock_run(tmp_path, 'plugin', **trusted) == without
+    assert plugin_trusted == without
 
 
-# ------------------------------------------------------------- mmcv.ops
 def test_upstream_still_has_no_mmcv_ops():
     with pytest.raises(ImportError):
         import mmcv.ops  # noqa: F401
@@ -279,3 +294,51 @@ def test_ddp_is_not_patched_and_our_wrapper_takes_cpu_modules(monkeypatch):
         assert isinstance(ddp, MMDistributedDataParallel)
     finally:
         dist.destroy_process_group()
+
+
+# ------------------------------------------------------ config formatting
+def _count_formats(monkeypatch, target):
+    """Count the calls that reach yapf's FormatCode through ``target``."""
+    from yapf.yapflib.yapf_api import FormatCode
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return FormatCode(*args, **kwargs)
+
+    monkeypatch.setattr(*target, counting)
+    return calls
+
+
+def _toy_config():
+    from mmengine.config import Config
+    return Config.fromfile(str(
+        PKG.parent / 'configs' / 'toy' /
+        'imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py'))
+
+
+def test_upstream_still_formats_the_config_each_time(monkeypatch):
+    from mmengine.config import config as config_module
+    calls = _count_formats(monkeypatch, (config_module, 'FormatCode'))
+    cfg = _toy_config()
+    cfg.pretty_text
+    cfg.pretty_text
+    assert len(calls) == 2
+
+
+def test_config_formatting_is_remembered(monkeypatch):
+    from mmengine.config import config as config_module
+    shim = config_module.FormatCode
+    assert shim.__wrapped__ is not None
+    shim.cache.clear()
+    calls = _count_formats(monkeypatch, (shim, '__wrapped__'))
+    cfg = _toy_config()
+    first = cfg.pretty_text
+    assert cfg.pretty_text == first and len(calls) == 1
+    # A changed config is formatted anew, and correctly.
+    cfg.model.cls_head.num_classes = 3
+    changed = cfg.pretty_text
+    assert len(calls) == 2 and changed != first
+    assert 'num_classes=3' in changed.replace(' ', '')
+    from yapf.yapflib.yapf_api import FormatCode
+    assert shim('x  =  1\n') == FormatCode('x  =  1\n')

@@ -80,6 +80,10 @@ def data(tmp_path_factory):
     return out
 
 
+# narrower than the toy model (heads: 64, 16, 16 channels): seconds per epoch
+NARROW = ('model.backbone.base_channels=8', )
+
+
 def sup_args(data, epochs=1, extra=()):
     videos = osp.join(data, 'videos')
     return small(data, epochs, (
@@ -87,22 +91,37 @@ def sup_args(data, epochs=1, extra=()):
         f'train_dataloader.dataset.data_prefix.video={videos}',
         # 1 bad video in 9 is more than the default max_skip_ratio (0.1)
         'train_dataloader.dataset.max_skip_ratio=0.5',
-        # narrower than the toy model: seconds per epoch
-        'model.backbone.base_channels=8', 'model.cls_head.in_channels=64,16,16',
+        *NARROW, 'model.cls_head.in_channels=64,16,16',
         *extra))
 
 
-def test_train_skips_broken_video_then_resumes_and_tests(data, tmp_path):
-    wd = str(tmp_path / 'sup')
+@pytest.fixture(scope='module')
+def trained(data, tmp_path_factory):
+    """One tiny supervised run of 1 epoch with our train.py, its broken
+    video skipped: ``(work_dir, output)``. Tests that change the work dir
+    work on a copy."""
+    wd = str(tmp_path_factory.mktemp('trained') / 'sup')
     out = run([sys.executable, 'tools/train.py', SUP, '--work-dir', wd,
                '--seed', '0', *sup_args(data, epochs=1)])
+    return wd, out
+
+
+@pytest.mark.xdist_group('e2e-trained')  # one worker makes `trained`
+def test_train_skips_broken_video_then_resumes_and_tests(
+        data, trained, tmp_path):
+    first, out = trained
     assert 'broken.mp4' in out and re.search(r'skipp', out, re.I), out[-3000:]
     assert re.search(r'epoch 1: [1-9]\d* of \d+ sample fetches skipped', out)
-    assert osp.isfile(osp.join(wd, 'epoch_1.pth'))
+    assert osp.isfile(osp.join(first, 'epoch_1.pth'))
     assert re.search(r'Epoch\(val\) \[1\]', out)
 
     # --resume picks the last checkpoint of the work dir (a full pickle,
-    # trusted because it is the run's own) and goes on to epoch 2.
+    # trusted because it is the run's own: the manifest moves with the
+    # folder) and goes on to epoch 2.
+    wd = str(tmp_path / 'sup')
+    shutil.copytree(first, wd)
+    with open(osp.join(wd, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(wd, 'epoch_1.pth'))
     out = run([sys.executable, 'tools/train.py', SUP, '--work-dir', wd,
                '--resume', *sup_args(data, epochs=2)])
     assert 'resumed epoch: 1' in out
@@ -166,10 +185,9 @@ def test_crafted_checkpoints_never_run(data, tmp_path):
              str(tmp_path / 'b.pth')], marker)
 
 
-def test_foreign_checkpoint_needs_explicit_trust(data, tmp_path):
-    wd = str(tmp_path / 'sup')
-    run([sys.executable, 'tools/train.py', SUP, '--work-dir', wd,
-         *sup_args(data)])
+@pytest.mark.xdist_group('e2e-trained')
+def test_foreign_checkpoint_needs_explicit_trust(data, trained, tmp_path):
+    wd = trained[0]
     # The run's own checkpoint tests from any work dir, without a flag.
     other = str(tmp_path / 'tester')
     run([sys.executable, 'tools/test.py', SUP, osp.join(wd, 'epoch_1.pth'),
@@ -202,7 +220,8 @@ def test_pretrain_convert_finetune(data, tmp_path):
             f'train_dataloader.dataset.datasets.0.data_prefix.video={videos}',
             f'train_dataloader.dataset.datasets.1.ann_file={data}/train.txt',
             f'train_dataloader.dataset.datasets.1.data_prefix.video={videos}',
-        ))
+            *NARROW, 'model.pmsp_head.in_channels=64,16,16',
+            'model.ctp_head.in_channels=64,16,16'))
     ])
     assert 'pmsp/acc_mean' in out and 'ctp/acc' in out
     backbone = str(tmp_path / 'backbone.pth')
@@ -217,7 +236,8 @@ def test_pretrain_convert_finetune(data, tmp_path):
         *small(data, 1, (
             f'train_dataloader.dataset.ann_file={data}/train.txt',
             f'train_dataloader.dataset.data_prefix.video={videos}',
-            'train_dataloader.dataset.indices=None', f'load_from={backbone}'))
+            'train_dataloader.dataset.indices=None', f'load_from={backbone}',
+            *NARROW, 'model.cls_head.in_channels=64,16,16'))
     ])
     assert 'Load checkpoint from' in out
     ckpt = torch.load(osp.join(ft, 'epoch_1.pth'), weights_only=False)

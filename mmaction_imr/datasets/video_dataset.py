@@ -47,16 +47,21 @@ Label = Union[int, List[int]]
 
 
 class _SkipCounter:
-    """``(fetched, skipped)`` counts in shared memory, one row per process.
+    """``(fetched, skipped)`` counts in shared memory, one word per process.
 
-    Each DataLoader worker writes only its own row (no lock, no lost
-    counts); anyone reads the sum. A deep copy (mmengine's ``Runner`` deep
-    copies a data set object it is given) gets fresh shared memory, so the
-    copy's workers still report to the copy.
+    Each DataLoader worker writes only its own word (no lock, no lost
+    counts); anyone reads the sum. Both counts of a process live in one
+    int64 (fetched in the high 32 bits, skipped in the low 32), updated by
+    one aligned 8-byte store, so a reader never sees a fetch without its
+    skip. A deep copy (mmengine's ``Runner`` deep copies a data set object
+    it is given) gets fresh shared memory, so the copy's workers still
+    report to the copy.
     """
 
+    _FETCH = 1 << 32
+
     def __init__(self, counts: Optional[torch.Tensor] = None) -> None:
-        self.counts = torch.zeros(_MAX_WORKERS + 1, 2, dtype=torch.int64)
+        self.counts = torch.zeros(_MAX_WORKERS + 1, dtype=torch.int64)
         if counts is not None:
             self.counts.copy_(counts)
         self.counts.share_memory_()
@@ -67,12 +72,13 @@ class _SkipCounter:
     def add(self, skipped: bool) -> None:
         info = torch.utils.data.get_worker_info()
         row = 0 if info is None else 1 + info.id % _MAX_WORKERS
-        self.counts[row, 0] += 1
-        self.counts[row, 1] += int(skipped)
+        self.counts[row] += self._FETCH + int(skipped)
 
     def totals(self) -> Tuple[int, int]:
-        fetched, skipped = self.counts.sum(0).tolist()
-        return int(fetched), int(skipped)
+        words = self.counts.clone()
+        fetched = int((words >> 32).sum())
+        skipped = int((words & (self._FETCH - 1)).sum())
+        return fetched, skipped
 
 
 def _parse_label(text: str, num_classes: Optional[int]) -> Tuple[int, str]:

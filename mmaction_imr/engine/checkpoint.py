@@ -109,6 +109,9 @@ def _under(real: str, place: str) -> bool:
     return real == place or real.startswith(place.rstrip(os.sep) + os.sep)
 
 
+_KEY_BYTES = 32
+
+
 def _key_path() -> str:
     config_home = os.environ.get('XDG_CONFIG_HOME') or osp.join(
         osp.expanduser('~'), '.config')
@@ -133,15 +136,29 @@ def user_key(create: bool = False) -> Optional[bytes]:
         if not create:
             return None
         os.makedirs(osp.dirname(path), mode=0o700, exist_ok=True)
+        # Written whole under a private name, then linked in place: another
+        # rank or run making a key at the same moment either wins (and
+        # both use its key) or loses; nobody reads a half-written key.
+        tmp = f'{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp'
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another rank or run made it meanwhile
-            pass
-        else:
             with os.fdopen(fd, 'wb') as f:
-                f.write(secrets.token_bytes(32))
+                f.write(secrets.token_bytes(_KEY_BYTES))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
     with open(path, 'rb') as f:
-        return f.read()
+        key = f.read()
+    if len(key) != _KEY_BYTES:
+        raise RuntimeError(
+            f'{path}: the key of your checkpoint manifests is {len(key)} '
+            f'bytes, not {_KEY_BYTES}: the file is damaged. Delete it (the '
+            'manifests of earlier runs then no longer verify: trust their '
+            'checkpoints with --trust-checkpoint) and run again.')
+    return key
 
 
 def _file_mac(path: str, key: bytes) -> str:

@@ -3,8 +3,6 @@
 import json
 import os
 import pickle
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -201,23 +199,52 @@ def test_publish_is_weights_only_and_hashed(tmp_path):
     assert not is_trusted(src)  # `trust=True` was for that call only
 
 
-def test_publish_cli(tmp_path):
+def test_publish_cli(tmp_path, run_script):
     src = str(tmp_path / 'epoch_4.pth')
     _training_ckpt(src)
-    tool = [sys.executable, str(REPO / 'tools' / 'publish_model.py')]
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / 'config'))
-    bad = subprocess.run(tool + [src, str(tmp_path / 'm.pth')],
-                         capture_output=True, text=True, env=env)
-    assert bad.returncode == 1 and '--trust-checkpoint' in bad.stderr
-    assert 'Traceback' not in bad.stderr
+    tool = 'tools/publish_model.py'
+    code, _, err = run_script(tool, src, tmp_path / 'm.pth')
+    assert code == 1 and '--trust-checkpoint' in err
+    assert 'Traceback' not in err
     marker = tmp_path / 'ran'
     _evil_ckpt(tmp_path / 'evil.pth', marker)
-    bad = subprocess.run(tool + [str(tmp_path / 'evil.pth'),
-                                 str(tmp_path / 'e.pth')],
-                         capture_output=True, text=True, env=env)
-    assert bad.returncode == 1 and not marker.exists()
-    ok = subprocess.run(
-        tool + [src, str(tmp_path / 'm.pth'), '--trust-checkpoint'],
-        capture_output=True, text=True, env=env)
-    assert ok.returncode == 0, ok.stderr
-    assert torch.load(ok.stdout.strip(), weights_only=True)['state_dict']
+    code, _, err = run_script(tool, tmp_path / 'evil.pth', tmp_path / 'e.pth')
+    assert code == 1 and not marker.exists()
+    code, out, err = run_script(tool, src, tmp_path / 'm.pth',
+                                '--trust-checkpoint')
+    assert code == 0, err
+    assert torch.load(out.strip(), weights_only=True)['state_dict']
+
+
+def _make_key(barrier, queue):
+    barrier.wait()
+    queue.put(ck.user_key(create=True).hex())
+
+
+def test_processes_making_the_key_at_once_share_one(tmp_path, monkeypatch):
+    """Ranks or runs starting together: one key wins, nobody reads a
+    half-written one (each round starts 6 processes at a barrier)."""
+    import multiprocessing as mp
+    ctx = mp.get_context('fork')
+    for round_ in range(5):
+        home = tmp_path / f'config{round_}'
+        monkeypatch.setenv('XDG_CONFIG_HOME', str(home))
+        barrier, queue = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_make_key, args=(barrier, queue))
+                 for _ in range(6)]
+        for p in procs:
+            p.start()
+        keys = {queue.get(timeout=60) for _ in procs}
+        for p in procs:
+            p.join(60)
+            assert p.exitcode == 0
+        assert len(keys) == 1 and len(bytes.fromhex(keys.pop())) == 32
+        assert os.listdir(home / 'mmaction_imr') == ['checkpoint.key']
+
+
+def test_damaged_key_is_a_clear_error(tmp_path):
+    key = tmp_path / 'config' / 'mmaction_imr' / 'checkpoint.key'
+    key.parent.mkdir(parents=True)
+    key.write_bytes(b'')
+    with pytest.raises(RuntimeError, match=rf'{key}: .* 0 bytes, not 32'):
+        ck.user_key()

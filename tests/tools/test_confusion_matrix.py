@@ -2,16 +2,16 @@
 import os
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import torch
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CFG = 'configs/toy/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py'
+TOOL = 'tools/analysis/confusion_matrix.py'
+CFG = osp.join(REPO, 'configs', 'toy',
+               'imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py')
 
 
-def test_matrix_and_picture_from_a_dump(tmp_path):
+def test_matrix_and_picture_from_a_dump(tmp_path, run_script):
     # what tools/test.py --dump writes: one dict per clip
     gt = [0, 0, 1, 1, 2, 2]
     pred = [0, 1, 1, 1, 2, 0]
@@ -21,13 +21,11 @@ def test_matrix_and_picture_from_a_dump(tmp_path):
     with open(tmp_path / 'preds.pkl', 'wb') as f:
         pickle.dump(dump, f)
     (tmp_path / 'classes.txt').write_text('a\nb\nc\n')
-    out = subprocess.run(
-        [sys.executable, 'tools/analysis/confusion_matrix.py', CFG,
-         str(tmp_path / 'preds.pkl'), '--label-file',
-         str(tmp_path / 'classes.txt'), '--include-values', '--out',
-         str(tmp_path / 'cm.pkl'), '--show-path', str(tmp_path / 'cm.png')],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
+    code, _, err = run_script(
+        TOOL, CFG, tmp_path / 'preds.pkl', '--label-file',
+        tmp_path / 'classes.txt', '--include-values', '--out',
+        tmp_path / 'cm.pkl', '--show-path', tmp_path / 'cm.png')
+    assert code == 0, err
     with open(tmp_path / 'cm.pkl', 'rb') as f:
         cm = pickle.load(f)
     assert torch.equal(torch.as_tensor(cm),
@@ -45,16 +43,13 @@ class Payload:
         return (os.system, (f'touch {self.marker}', ))
 
 
-def test_crafted_results_file_is_refused(tmp_path):
+def test_crafted_results_file_is_refused(tmp_path, run_script):
     marker = tmp_path / 'ran'
     with open(tmp_path / 'evil.pkl', 'wb') as f:
         pickle.dump([dict(gt_label=torch.tensor([0]),
                           pred_score=Payload(marker))], f)
-    out = subprocess.run(
-        [sys.executable, 'tools/analysis/confusion_matrix.py', CFG,
-         str(tmp_path / 'evil.pkl')],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 1, out.stderr
-    assert 'evil.pkl: refusing to load posix.system' in out.stderr
-    assert 'Traceback' not in out.stderr
+    code, _, err = run_script(TOOL, CFG, tmp_path / 'evil.pkl')
+    assert code == 1, err
+    assert 'evil.pkl: refusing to load posix.system' in err
+    assert 'Traceback' not in err
     assert not marker.exists()

@@ -1,7 +1,5 @@
 """tools/analysis/dump_compressed.py: npz content, PNG panels, bad input."""
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -49,14 +47,12 @@ def test_npz_matches_reader(tool, video, tmp_path, accumulate):
     np.testing.assert_array_equal(panel[:, :48, ::-1], data['imgs'][0])
 
 
-def test_bad_video_one_line_exit_1(tmp_path):
+def test_bad_video_one_line_exit_1(tmp_path, run_script):
     empty = tmp_path / 'empty.mp4'
     empty.write_bytes(b'')
-    proc = subprocess.run(
-        [sys.executable, TOOL, str(empty), '--out', str(tmp_path / 'x.npz')],
-        capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 1
-    assert proc.stderr.strip() == f'error: {empty}: empty file (0 bytes)'
+    code, _, err = run_script(TOOL, empty, '--out', tmp_path / 'x.npz')
+    assert code == 1
+    assert err.strip() == f'error: {empty}: empty file (0 bytes)'
     assert not (tmp_path / 'x.npz').exists()
 
 

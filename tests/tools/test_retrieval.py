@@ -42,10 +42,9 @@ def _backbone(path, seed=0):
     return net
 
 
-def test_help_and_usage_errors():
-    ok = subprocess.run([sys.executable, TOOL, '--help'], cwd=REPO,
-                        capture_output=True, text=True, timeout=120)
-    assert ok.returncode == 0 and 'Recall@k' in ok.stdout
+def test_help_and_usage_errors(run_script):
+    code, out, _ = run_script(TOOL, '--help')
+    assert code == 0 and 'Recall@k' in out
     with pytest.raises(SystemExit) as err:
         _tool().main([TOY, 'x.pth', '--num-show', '-1'])
     assert err.value.code == 2
