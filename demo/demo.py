@@ -17,7 +17,6 @@ top-5 classes above them.
 Exit codes: 0 done; 1 the video / config / checkpoint / label file could
 not be used; 2 bad arguments.
 """
-import argparse
 import os.path as osp
 import pickle
 import sys
@@ -48,12 +47,10 @@ def top_k(scores, k: int = 5, labels: Optional[List[str]] = None):
 
 
 def main(argv=None) -> int:
-    from mmaction_imr.apis import add_model_args
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('video', help='video file')
-    parser.add_argument('config', help='recognizer config')
-    parser.add_argument('checkpoint', help='its checkpoint')
+    from mmaction_imr.apis import add_model_args, tool_parser
+    parser = tool_parser(__doc__, video='video file',
+                         config='recognizer config',
+                         checkpoint='its checkpoint')
     parser.add_argument('--label-file', help='class names, one per line')
     parser.add_argument('--out-png', help='write the I-frames with the '
                         'prediction to this PNG')

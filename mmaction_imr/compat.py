@@ -59,6 +59,13 @@ Shims:
    function of its text and style, so mmengine's reference to it is
    replaced by one that remembers its last few results.
    *For other code*: ``pretty_text`` returns the same text, faster.
+6. ``ColorJitter`` hue: mmaction2 1.2.0 shifts the hue with
+   ``(hsv[..., 0] + offset) % 180`` on a ``uint8`` array; under numpy 2 a
+   negative ``offset`` (half of all hue shifts) raises ``OverflowError``
+   instead of wrapping around. The shim computes the same sum in ``int16``,
+   which is what numpy 1 did (the result is the same hue).
+   *For other code*: ``ColorJitter`` with ``hue > 0`` works instead of
+   raising.
 """
 import os.path as osp
 import sys
@@ -126,6 +133,27 @@ def _shim_config_format_cache() -> None:
     config_module.FormatCode = FormatCode
 
 
+# --------------------------------------------------------- ColorJitter hue
+def _shim_color_jitter_hue() -> None:
+    from mmaction.datasets.transforms import processing
+    jitter = processing.ColorJitter
+    upstream = jitter.adjust_hue
+    if getattr(upstream, 'upstream', None) is not None:
+        return
+
+    def adjust_hue(img, factor):
+        import cv2
+        import numpy as np
+        img = np.clip(img, 0, 255).astype(np.uint8)
+        hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+        offset = int(factor * 255)  # upstream's scale, kept
+        hsv[..., 0] = (hsv[..., 0].astype(np.int16) + offset) % 180
+        return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB).astype(np.float32)
+
+    adjust_hue.upstream = upstream
+    jitter.adjust_hue = staticmethod(adjust_hue)
+
+
 # --------------------------------------------------------------------- drn
 def _drn_missing() -> bool:
     """True when the installed mmaction2 lacks its ``drn`` localizer."""
@@ -185,4 +213,5 @@ def apply_shims() -> None:
     _shim_checkpoint_loader()
     _shim_cpu_dist()
     _shim_config_format_cache()
+    _shim_color_jitter_hue()
     _applied = True

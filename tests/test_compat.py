@@ -342,3 +342,38 @@ def test_config_formatting_is_remembered(monkeypatch):
     assert 'num_classes=3' in changed.replace(' ', '')
     from yapf.yapflib.yapf_api import FormatCode
     assert shim('x  =  1\n') == FormatCode('x  =  1\n')
+
+
+# --------------------------------------------------------- ColorJitter hue
+def _hued_image():
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, (8, 8, 3)).astype(np.float32)
+
+
+def test_upstream_still_overflows_on_a_negative_hue_shift():
+    from mmaction.datasets.transforms.processing import ColorJitter
+    upstream = ColorJitter.adjust_hue.upstream
+    with pytest.raises(OverflowError):
+        upstream(_hued_image(), -0.1)
+
+
+def test_hue_shift_wraps_around_as_with_numpy_1():
+    import cv2
+    from mmaction.datasets.transforms.processing import ColorJitter
+    img = _hued_image()
+    hsv = cv2.cvtColor(img.astype(np.uint8), cv2.COLOR_RGB2HSV)
+    for factor in (-0.1, 0.1, -0.5, 0.0):
+        out = ColorJitter.adjust_hue(img, factor)
+        assert out.dtype == np.float32 and out.shape == img.shape
+        # numpy 1's answer: the sum in a wider integer type, modulo 180
+        want = hsv.copy()
+        want[..., 0] = (hsv[..., 0].astype(np.int64) + int(factor * 255)) % 180
+        np.testing.assert_array_equal(
+            out, cv2.cvtColor(want, cv2.COLOR_HSV2RGB).astype(np.float32))
+    # and the transform itself, with hue jitter on, runs on every draw
+    np.random.seed(0)
+    jitter = ColorJitter(brightness=0.4, contrast=0.4, saturation=0.4,
+                         hue=0.1)
+    for _ in range(20):
+        out = jitter.transform(dict(imgs=[img.copy(), img.copy()]))
+        assert all(np.isfinite(x).all() for x in out['imgs'])

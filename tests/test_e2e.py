@@ -300,7 +300,7 @@ def _dist_env(**extra):
 def test_dist_train_two_processes(data, tmp_path):
     # No PORT: torchrun --standalone picks a free one (no collisions).
     # Both ranks must exit 0: the process group ends before the interpreter
-    # does (docs/reliability.md: 21 consecutive runs clean).
+    # does (docs/reliability.md: 30 consecutive runs clean).
     wd = str(tmp_path / 'dist')
     out = run(['bash', 'tools/dist_train.sh', SUP, '2', '--work-dir', wd,
                *sup_args(data)], env=_dist_env(), timeout=400)

@@ -21,11 +21,11 @@ nothing.
 Exit codes: 0 converted; 1 the checkpoint could not be read, has no backbone
 keys or does not match --config (the keys are listed); 2 bad arguments.
 """
-import argparse
 import sys
 from collections import Counter
 
 import mmaction_imr.register  # noqa: F401  (shims + registration first)
+from mmaction_imr.apis import tool_parser
 from mmaction_imr.engine.checkpoint import (CheckpointReadError,
                                             UntrustedCheckpointError)
 from mmaction_imr.engine.convert import convert_pretrained
@@ -37,10 +37,8 @@ def _summary(keys):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('src', help='pretraining checkpoint (.pth)')
-    parser.add_argument('dst', help='output backbone checkpoint (.pth)')
+    parser = tool_parser(__doc__, src='pretraining checkpoint (.pth)',
+                         dst='output backbone checkpoint (.pth)')
     parser.add_argument('--prefix', default='backbone.',
                         help='key prefix of the backbone weights, kept in '
                         'DST (default: %(default)s)')

@@ -11,20 +11,18 @@ and plain metadata, checks that the result loads with
 Exit codes: 0 published, 1 the checkpoint could not be read or written,
 2 bad arguments.
 """
-import argparse
 import sys
 
 import mmaction_imr.register  # noqa: F401  (shims + registration)
+from mmaction_imr.apis import tool_parser
 from mmaction_imr.engine.checkpoint import (CheckpointReadError,
                                             UntrustedCheckpointError,
                                             publish_checkpoint)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('src', help='training checkpoint (.pth)')
-    parser.add_argument('out', help='output path; the hash is appended')
+    parser = tool_parser(__doc__, src='training checkpoint (.pth)',
+                         out='output path; the hash is appended')
     parser.add_argument(
         '--trust-checkpoint', action='store_true',
         help='SRC is a full pickle you trust (your own training run)')

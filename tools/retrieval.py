@@ -26,7 +26,6 @@ yours wrote it, when listed in $MMACTION_IMR_TRUSTED_CHECKPOINTS, or with
 Exit codes: 0 done; 1 the config, checkpoint or data could not be used;
 2 bad arguments.
 """
-import argparse
 import contextlib
 import json
 import logging
@@ -43,11 +42,9 @@ def _log_to_stderr() -> None:
 
 
 def main(argv=None) -> int:
-    from mmaction_imr.apis import add_model_args
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('config', help='config with model and retrieval')
-    parser.add_argument('checkpoint', help='model or backbone checkpoint')
+    from mmaction_imr.apis import add_model_args, tool_parser
+    parser = tool_parser(__doc__, config='config with model and retrieval',
+                         checkpoint='model or backbone checkpoint')
     parser.add_argument('--show-dir', help='write a picture per shown query '
                         '(its I-frames and its 5 nearest train videos) here')
     parser.add_argument('--num-show', type=int, default=8,

@@ -20,15 +20,14 @@ import sys
 from mmengine.config import Config
 
 import mmaction_imr.register  # noqa: F401  (shims + registration)
+from mmaction_imr.apis import tool_parser
 from mmaction_imr.engine.cli import (add_common_args, load_upstream_tool,
                                      parse_cli, run)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser = tool_parser(__doc__, config='test config file path',
+                         checkpoint='checkpoint file')
     parser.add_argument(
         '--work-dir', help='the dir to save the evaluation metrics')
     parser.add_argument(

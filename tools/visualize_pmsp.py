@@ -19,7 +19,6 @@ PMSP accuracy on the clip.
 Exit codes: 0 written; 1 the video / config / checkpoint could not be used;
 2 bad arguments.
 """
-import argparse
 import os
 import os.path as osp
 import pickle
@@ -34,11 +33,9 @@ def _write(path, rgb):
 
 
 def main(argv=None) -> int:
-    from mmaction_imr.apis import add_model_args
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('video', help='input video file')
-    parser.add_argument('config', help='IMRSelfSup config with a PMSP head')
+    from mmaction_imr.apis import add_model_args, tool_parser
+    parser = tool_parser(__doc__, video='input video file',
+                         config='IMRSelfSup config with a PMSP head')
     parser.add_argument('checkpoint', nargs='?',
                         help='its checkpoint: also draw the predictions')
     parser.add_argument('--out-dir', default='.', help='output folder '

@@ -12,7 +12,7 @@
 _base_ = [
     '../_base_/models/imr_r18.py',
     '../_base_/datasets/compressed_video.py',
-    '../_base_/default_runtime.py'
+    '../_base_/schedules/sgd.py', '../_base_/default_runtime.py'
 ]
 
 data_root = 'data/mydata/videos_mpeg4'
@@ -35,22 +35,17 @@ val_dataloader = dict(
     dataset=dict(__files, ann_file=ann_file_val))
 test_dataloader = dict(num_workers=2, dataset=val_dataloader['dataset'])
 
-# The paper's optimiser (SGD, warm-up + cosine) with its learning rate of
-# 0.1 per 100 clips scaled to batch 8; `--auto-scale-lr` rescales it if you
-# change the batch size or the number of GPUs.
+# The paper's optimiser (SGD: ../_base_/schedules/sgd.py), warm-up + cosine,
+# with its learning rate of 0.1 per 100 clips scaled to batch 8;
+# `--auto-scale-lr` rescales it if you change the batch size or the number
+# of GPUs.
 max_epochs = 50
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
-    val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=5,
          convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=0,
          by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
 ]
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.008, momentum=0.9, weight_decay=1e-4),
-    clip_grad=dict(max_norm=40, norm_type=2))
-auto_scale_lr = dict(enable=False, base_batch_size=8)
+optim_wrapper = dict(optimizer=dict(lr=0.008))
+auto_scale_lr = dict(base_batch_size=8)

@@ -6,9 +6,9 @@ _base_ = [
 model = dict(cls_head=dict(num_classes=51))
 max_epochs = 300
 train_cfg = dict(max_epochs=max_epochs)
+# The schedule's warm-up, then the cosine over the shorter run.
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0, end=30,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 30, eta_min=0,
-         by_epoch=True, begin=30, end=max_epochs, convert_to_iter_based=True)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], T_max=max_epochs - _base_.warmup_epochs,
+         end=max_epochs)
 ]

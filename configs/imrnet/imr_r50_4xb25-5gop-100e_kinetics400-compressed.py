@@ -9,9 +9,9 @@ _base_ = [
 model = dict(cls_head=dict(num_classes=400))
 max_epochs = 100
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)
+# The schedule's warm-up and cosine, over 10 and max_epochs - 10 epochs.
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0, end=10,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 10, eta_min=0,
-         by_epoch=True, begin=10, end=max_epochs, convert_to_iter_based=True)
+    dict(_base_.param_scheduler[0], end=10),
+    dict(_base_.param_scheduler[1], T_max=max_epochs - 10, begin=10,
+         end=max_epochs)
 ]

@@ -20,10 +20,6 @@ optim_wrapper = dict(optimizer=dict(lr=1e-3))
 train_cfg = dict(max_epochs=20)
 auto_scale_lr = dict(base_batch_size=16)
 val_dataloader = None
-val_cfg = None
-val_evaluator = None
 test_dataloader = None
-test_cfg = None
-test_evaluator = None
 default_hooks = dict(
     logger=dict(interval=4), checkpoint=dict(interval=5, save_best=None))

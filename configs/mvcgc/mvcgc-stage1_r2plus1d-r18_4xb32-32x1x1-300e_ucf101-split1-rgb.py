@@ -10,12 +10,9 @@ _base_ = [
 ]
 model = dict(stage=1, modality='rgb', queue_size=2048)
 train_cfg = dict(max_epochs=300)
-# No validation or test loop: evaluate the converted encoders with the
+# No validation or test loop (../_base_/schedules/adam_mvcgc.py), so no
+# val / test loaders either: evaluate the converted encoders with the
 # linear probe and retrieval (docs/evaluation.md).
 val_dataloader = None
-val_cfg = None
-val_evaluator = None
 test_dataloader = None
-test_cfg = None
-test_evaluator = None
 default_hooks = dict(checkpoint=dict(interval=10, save_best=None))

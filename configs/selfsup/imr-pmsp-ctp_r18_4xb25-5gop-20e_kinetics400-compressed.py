@@ -11,11 +11,11 @@ _base_ = [
 ]
 max_epochs = 20
 train_cfg = dict(max_epochs=max_epochs, val_interval=1)
+# The schedule's warm-up and cosine, over 5 and max_epochs - 5 epochs.
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=True, begin=0, end=5,
-         convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 5, eta_min=0,
-         by_epoch=True, begin=5, end=max_epochs, convert_to_iter_based=True)
+    dict(_base_.param_scheduler[0], end=5),
+    dict(_base_.param_scheduler[1], T_max=max_epochs - 5, begin=5,
+         end=max_epochs)
 ]
 # Pretext accuracy on held-out clips (chance: 1/s^2 per PMSP level, 1/4 CTP).
 # Validation uses the centre-crop pipeline and a 1-in-20 subset of K400 val

@@ -10,7 +10,7 @@
 _base_ = [
     '../_base_/models/imr_r18.py',
     '../_base_/datasets/synthetic_compressed.py',
-    '../_base_/default_runtime.py'
+    '../_base_/schedules/sgd.py', '../_base_/default_runtime.py'
 ]
 
 # base 16 / ratio 4: I pathway 16..128 channels, M/R pathways 4..32.
@@ -19,19 +19,13 @@ model = dict(
     cls_head=dict(num_classes=8, in_channels=(128, 32, 32), dropout_ratio=0.3))
 
 max_epochs = 40
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
-    val_interval=5)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
          convert_to_iter_based=True),
     dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=0,
          by_epoch=True, begin=1, end=max_epochs, convert_to_iter_based=True)
 ]
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4),
-    clip_grad=dict(max_norm=40, norm_type=2))
+optim_wrapper = dict(optimizer=dict(lr=0.05))
 default_hooks = dict(logger=dict(interval=4))
-auto_scale_lr = dict(enable=False, base_batch_size=16)
+auto_scale_lr = dict(base_batch_size=16)

@@ -1,9 +1,30 @@
 """Command-line options of the tools that build a model from a config and a
 checkpoint (``demo/demo.py``, ``tools/visualize_pmsp.py``,
-``tools/retrieval.py``), so that they mean the same everywhere."""
+``tools/retrieval.py``), so that they mean the same everywhere, and the
+parser those tools and ``tools/train.py``, ``tools/test.py``,
+``tools/convert_pretrained.py``, ``tools/publish_model.py`` and
+``tools/analysis/get_flops.py`` start from."""
 import argparse
 
-__all__ = ['add_model_args']
+__all__ = ['tool_parser', 'add_model_args']
+
+
+def tool_parser(description: str,
+                **positionals: str) -> argparse.ArgumentParser:
+    """A tool's parser: its module docstring as the help, kept as written
+    (usage examples, exit codes), then its positional arguments in order.
+
+    Args:
+        description: the tool's ``__doc__``.
+        **positionals: ``name='help'`` per positional argument, e.g.
+            ``tool_parser(__doc__, config='test config file path',
+            checkpoint='checkpoint file')``.
+    """
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawTextHelpFormatter)
+    for name, text in positionals.items():
+        parser.add_argument(name, help=text)
+    return parser
 
 
 def add_model_args(parser: argparse.ArgumentParser,

@@ -1,4 +1,5 @@
 """Pictures of compressed clips: pure drawing, arrays in, RGB images out."""
+from .charts import draw_summary_bars
 from .clip import draw_iframes
 from .flow import flow_to_image, residual_to_image
 from .pmsp import PMSP_COLORS, draw_pmsp_comparison, draw_pmsp_grid
@@ -6,5 +7,6 @@ from .retrieval import draw_retrieval
 
 __all__ = [
     'draw_iframes', 'flow_to_image', 'residual_to_image', 'PMSP_COLORS',
-    'draw_pmsp_grid', 'draw_pmsp_comparison', 'draw_retrieval'
+    'draw_pmsp_grid', 'draw_pmsp_comparison', 'draw_retrieval',
+    'draw_summary_bars'
 ]

@@ -32,7 +32,7 @@ from mmengine.config import DictAction
 
 import mmaction_imr.register  # noqa: F401  (shims + registration)
 from mmaction_imr.analysis.flops import count_complexity
-from mmaction_imr.apis import init_model
+from mmaction_imr.apis import init_model, tool_parser
 
 __all__ = ['build_model', 'count_complexity', 'main']
 
@@ -46,9 +46,7 @@ def build_model(config: str,
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('config', help='config file with a `model`')
+    parser = tool_parser(__doc__, config='config file with a `model`')
     parser.add_argument(
         '--shape', type=int, nargs=3, default=[5, 224, 224],
         metavar=('T', 'H', 'W'),

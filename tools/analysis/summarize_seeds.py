@@ -16,7 +16,7 @@ Examples::
     python tools/analysis/summarize_seeds.py work_dirs/joint_sweep \\
         --out work_dirs/joint_sweep/summary.json
     python tools/analysis/summarize_seeds.py ROOT --variants default mean \\
-        --metrics pmsp/acc_mean ctp/acc
+        --metrics pmsp/acc_mean ctp/acc --plot ROOT/summary.png
 
 Exit codes: 0 ok, 1 nothing to summarise or an unreadable / clashing JSON
 file, 2 usage.
@@ -48,6 +48,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         metavar='NAME', help='table columns (default: '
                         f'{" ".join(DEFAULT_METRICS)})')
     parser.add_argument('--out', help='write the summary JSON here')
+    parser.add_argument('--plot', metavar='PNG',
+                        help='draw the table as a bar chart (mean, std and '
+                        'each run) to this PNG file')
+    parser.add_argument('--title', help='title of the --plot chart')
     return parser.parse_args(argv)
 
 
@@ -96,6 +100,16 @@ def main(argv=None) -> int:
         with open(args.out, 'w') as f:
             json.dump(summary, f, indent=1)
     print(format_summary(summary, args.metrics))
+    if args.plot:
+        import cv2
+
+        from mmaction_imr.visualization import draw_summary_bars
+        chart = draw_summary_bars(summary, args.metrics, title=args.title)
+        if not cv2.imwrite(args.plot, chart[..., ::-1]):
+            print(f'error: {args.plot}: could not write the chart',
+                  file=sys.stderr)
+            return 1
+        print(f'chart: {args.plot}')
     return 0
 
 

@@ -40,9 +40,7 @@ train_pipeline = [
                         brightness=0.4,
                         contrast=0.4,
                         saturation=0.4,
-                        # mmaction2 1.2.0's hue shift overflows uint8 under
-                        # numpy 2 for negative shifts: hue jitter is off.
-                        hue=0)
+                        hue=0.1)  # MoCo v2's strengths
                 ],
                 prob=0.8)
         ]),

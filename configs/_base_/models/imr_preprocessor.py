@@ -7,7 +7,7 @@
 # pipeline are simply not looked up, so I-frame-only or motion-only models can
 # inherit this file unchanged.
 #
-# imgs: ImageNet RGB statistics (uint8 0..255).
+# imgs, motion_vectors: ./rgb_mv_preprocessor.py (shared with MVCGC).
 # motion_vectors, residuals: mean 0 (a flip negates u; only a zero mean keeps
 #   the normalised field of a flipped clip its mirror image) and one std per
 #   stream (a pure scale, which leaves the PMSP labels unchanged). The std
@@ -17,21 +17,18 @@
 #   docs/design.md#geometry-and-normalisation. Measure your own data.
 # Use it in a model config with `_base_ = [..., 'imr_preprocessor.py']` and
 #   model = dict(..., data_preprocessor=_base_.data_preprocessor)
+_base_ = ['./rgb_mv_preprocessor.py']
+
+__rgb_mv = _base_.model.data_preprocessor
 data_preprocessor = dict(
-    type='MultiModalDataPreprocessor',
+    __rgb_mv,
     preprocessors=dict(
-        imgs=dict(
-            type='ActionDataPreprocessor',
-            mean=[123.675, 116.28, 103.53],
-            std=[58.395, 57.12, 57.375],
-            format_shape='NCTHW'),
-        motion_vectors=dict(
-            type='ActionDataPreprocessor',
-            mean=[0., 0.],
-            std=[2.72, 2.72],
-            format_shape='NCTHW'),
+        __rgb_mv.preprocessors,
         residuals=dict(
             type='ActionDataPreprocessor',
             mean=[0., 0., 0.],
             std=[9.19, 9.19, 9.19],
             format_shape='NCTHW')))
+# A model config that inherits this file without setting its own
+# data_preprocessor gets all three streams.
+model = dict(data_preprocessor=data_preprocessor)

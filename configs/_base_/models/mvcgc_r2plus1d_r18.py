@@ -9,6 +9,10 @@
 # Stage 2 (cross guidance): model = dict(stage=2, modality=None,
 #                                        guide='intersection')
 # CoCLR's alternating variant: guide='rgb' (train MV) / 'mv' (train RGB).
+# Normalisation: ./rgb_mv_preprocessor.py (as IMRNet's imgs and
+# motion_vectors).
+_base_ = ['./rgb_mv_preprocessor.py']
+
 __r2plus1d_r18 = dict(
     type='ResNet2Plus1d',
     depth=18,
@@ -37,19 +41,4 @@ model = dict(
     queue_size=2048,
     embed_dim=128,
     momentum=0.999,
-    temperature=0.07,
-    # imgs: ImageNet statistics; motion_vectors: mean 0 (a flip negates u)
-    # and the RMS of our measured fields (docs/transforms.md).
-    data_preprocessor=dict(
-        type='MultiModalDataPreprocessor',
-        preprocessors=dict(
-            imgs=dict(
-                type='ActionDataPreprocessor',
-                mean=[123.675, 116.28, 103.53],
-                std=[58.395, 57.12, 57.375],
-                format_shape='NCTHW'),
-            motion_vectors=dict(
-                type='ActionDataPreprocessor',
-                mean=[0., 0.],
-                std=[2.72, 2.72],
-                format_shape='NCTHW'))))
+    temperature=0.07)

@@ -28,7 +28,6 @@ Decode sets ``kappa = 1`` (one MV field per RGB frame), so the stock
 formatting of :mod:`.formatting` gives both streams ``N`` frames.
 """
 import copy
-from functools import partial
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -38,8 +37,8 @@ from mmaction.registry import TRANSFORMS
 from mmaction_imr.codec import (DENSE_CLIP_LEN, DENSE_STREAMS, MAX_PIXELS,
                                 read_dense_clip)
 from mmaction_imr.streams import STREAM_KEYS, check_streams
-from .loading import (CompressedVideoInit, _check_on_error, _read_or_skip,
-                      _store_clip, window_starts)
+from .loading import (CompressedVideoInit, _ReadVideo, _SampleWindows,
+                      _store_clip)
 
 __all__ = ['DenseClipInit', 'SampleViews', 'DenseClipDecode', 'PerView']
 
@@ -75,17 +74,9 @@ class DenseClipInit(CompressedVideoInit):
     def __init__(self, on_error: str = 'skip') -> None:
         super().__init__(virtual_gop=None, on_error=on_error)
 
-    def transform(self, results: Dict) -> Optional[Dict]:
-        """Index the video and add ``video_id``.
-
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict | None: The result dict, None for a skipped bad video.
-        """
-        results = super().transform(results)
-        if results is not None and 'sample_idx' in results:
+    def _store(self, results: Dict, index) -> Dict:
+        results = super()._store(results, index)
+        if 'sample_idx' in results:
             results['video_id'] = int(results['sample_idx'])
         return results
 
@@ -94,7 +85,7 @@ class DenseClipInit(CompressedVideoInit):
 
 
 @TRANSFORMS.register_module()
-class SampleViews(BaseTransform):
+class SampleViews(_SampleWindows):
     """Choose ``num_views`` windows of ``clip_len`` consecutive frames.
 
     Like mmaction's ``SampleFrames(num_clips=...)`` with
@@ -130,28 +121,15 @@ class SampleViews(BaseTransform):
                  clip_len: int = DENSE_CLIP_LEN,
                  num_views: int = 2,
                  test_mode: bool = False) -> None:
-        if clip_len < 1 or num_views < 1:
-            raise ValueError(f'clip_len and num_views must be >= 1, got '
-                             f'{clip_len}, {num_views}')
-        self.clip_len = clip_len
-        self.num_views = num_views
-        self.test_mode = test_mode
+        super().__init__(clip_len, num_views, test_mode)
 
-    def transform(self, results: Dict) -> Dict:
-        """Sample the first frame of each view.
+    @property
+    def num_views(self) -> int:
+        """Views per video (mmaction's ``num_clips``)."""
+        return self.num_clips
 
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict: The result dict.
-        """
-        results['clip_starts'] = window_starts(
-            int(results['total_frames']), self.clip_len, self.num_views,
-            self.test_mode)
-        results['clip_len'] = self.clip_len
-        results['num_clips'] = self.num_views
-        return results
+    def _windows(self, results: Dict) -> Dict:
+        return dict(clip_starts=self._starts(int(results['total_frames'])))
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(clip_len={self.clip_len}, '
@@ -159,7 +137,7 @@ class SampleViews(BaseTransform):
 
 
 @TRANSFORMS.register_module()
-class DenseClipDecode(BaseTransform):
+class DenseClipDecode(_ReadVideo):
     """Decode the RGB and MV field of every frame of the sampled views.
 
     One sequential decoding pass for all views
@@ -216,28 +194,19 @@ class DenseClipDecode(BaseTransform):
         if target_short_side is not None and target_short_side < 1:
             raise ValueError('target_short_side must be None or >= 1, got '
                              f'{target_short_side!r}')
+        super().__init__(on_error)
         self.target_short_side = target_short_side
-        self.on_error = _check_on_error(on_error)
         self.max_pixels = max_pixels
 
-    def transform(self, results: Dict) -> Optional[Dict]:
-        """Decode the views.
+    def _read(self, results: Dict):
+        return read_dense_clip(results['filename'], results['clip_starts'],
+                               clip_len=int(results['clip_len']),
+                               streams=self.streams,
+                               index=results['gop_index'],
+                               target_short_side=self.target_short_side,
+                               max_pixels=self.max_pixels)
 
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict | None: The result dict, None for a skipped bad video.
-        """
-        clip = _read_or_skip(
-            partial(read_dense_clip, results['filename'],
-                    results['clip_starts'],
-                    clip_len=int(results['clip_len']), streams=self.streams,
-                    index=results['gop_index'],
-                    target_short_side=self.target_short_side,
-                    max_pixels=self.max_pixels), results, self.on_error)
-        if clip is None:
-            return None
+    def _store(self, results: Dict, clip) -> Dict:
         _store_clip(results, clip, self.streams, kappa=1)
         results['img_shape'] = getattr(clip, self.streams[0]).shape[1:3]
         return results

@@ -13,8 +13,8 @@ stops a run in which too many fail); with ``on_error='raise'`` (use it in
 val/test pipelines: mmengine refuses None at test time with a message that
 does not name the file) the error propagates.
 """
-from functools import partial
-from typing import Callable, Dict, Optional, Sequence, TypeVar, Union
+from abc import abstractmethod
+from typing import Dict, Optional, Sequence, Union
 
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -28,24 +28,6 @@ from mmaction_imr.streams import STREAM_KEYS, check_streams
 __all__ = ['CompressedVideoInit', 'SampleGOPs', 'CompressedVideoDecode']
 
 _ON_ERROR = ('skip', 'raise')
-T = TypeVar('T')
-
-
-def _read_or_skip(read: Callable[[], T], results: Dict,
-                  on_error: str) -> Optional[T]:
-    """``read()``; for a video that cannot be decoded, raise
-    (``on_error='raise'``) or log and record the skip in ``results`` and
-    return None, the caller then returning None for the sample."""
-    try:
-        return read()
-    except CompressedVideoError as err:
-        if on_error == 'raise':
-            raise
-        reason = f'{err.filename}: {err.reason}'
-        results['skip_reason'] = reason
-        MMLogger.get_current_instance().warning(
-            f'skipping unreadable video {reason}')
-        return None
 
 
 def _store_clip(results: Dict, clip, streams: Sequence[str],
@@ -63,15 +45,59 @@ def _store_clip(results: Dict, clip, streams: Sequence[str],
     return index
 
 
-def _check_on_error(on_error: str) -> str:
-    if on_error not in _ON_ERROR:
-        raise ValueError(f'on_error must be one of {_ON_ERROR}, '
-                         f'got {on_error!r}')
-    return on_error
+class _ReadVideo(BaseTransform):
+    """A loading step that reads the video (its GOP index, or a clip).
+
+    :meth:`transform` calls :meth:`_read`; a video that cannot be decoded
+    (:class:`~mmaction_imr.codec.CompressedVideoError`) is raised with
+    ``on_error='raise'``, or with ``'skip'`` logged, recorded in
+    ``results['skip_reason']`` and the sample dropped (None is returned,
+    the caller then returning None for the sample). Otherwise
+    :meth:`_store` writes what was read into ``results``.
+
+    Args:
+        on_error (str): ``'skip'`` or ``'raise'``.
+    """
+
+    def __init__(self, on_error: str) -> None:
+        if on_error not in _ON_ERROR:
+            raise ValueError(f'on_error must be one of {_ON_ERROR}, '
+                             f'got {on_error!r}')
+        self.on_error = on_error
+
+    @abstractmethod
+    def _read(self, results: Dict):
+        """Read the video of ``results`` (may raise
+        :class:`~mmaction_imr.codec.CompressedVideoError`)."""
+
+    @abstractmethod
+    def _store(self, results: Dict, data) -> Dict:
+        """Write ``data``, what :meth:`_read` returned, into ``results``."""
+
+    def transform(self, results: Dict) -> Optional[Dict]:
+        """Read the video and store what was read.
+
+        Args:
+            results (dict): The result dict.
+
+        Returns:
+            dict | None: The result dict, None for a skipped bad video.
+        """
+        try:
+            data = self._read(results)
+        except CompressedVideoError as err:
+            if self.on_error == 'raise':
+                raise
+            reason = f'{err.filename}: {err.reason}'
+            results['skip_reason'] = reason
+            MMLogger.get_current_instance().warning(
+                f'skipping unreadable video {reason}')
+            return None
+        return self._store(results, data)
 
 
 @TRANSFORMS.register_module()
-class CompressedVideoInit(BaseTransform):
+class CompressedVideoInit(_ReadVideo):
     """Index the GOPs of a video (one demux pass, no decoding).
 
     Required Keys:
@@ -103,23 +129,13 @@ class CompressedVideoInit(BaseTransform):
                 (isinstance(virtual_gop, int) and virtual_gop >= 2)):
             raise ValueError("virtual_gop must be None, 'auto' or an int "
                              f'>= 2, got {virtual_gop!r}')
+        super().__init__(on_error)
         self.virtual_gop = virtual_gop
-        self.on_error = _check_on_error(on_error)
 
-    def transform(self, results: Dict) -> Optional[Dict]:
-        """Index the video's GOPs.
+    def _read(self, results: Dict):
+        return index_gops(results['filename'], self.virtual_gop)
 
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict | None: The result dict, None for a skipped bad video.
-        """
-        index = _read_or_skip(
-            partial(index_gops, results['filename'], self.virtual_gop),
-            results, self.on_error)
-        if index is None:
-            return None
+    def _store(self, results: Dict, index) -> Dict:
         results['gop_index'] = index
         results['total_gops'] = index.num_gops
         results['total_frames'] = index.total_frames
@@ -158,8 +174,57 @@ def window_starts(total: int, window: int, num: int,
     return np.random.randint(0, room + 1, num).astype(np.int64)
 
 
+class _SampleWindows(BaseTransform):
+    """``num_clips`` windows of ``clip_len`` consecutive items (GOPs or
+    frames) of a video, started by :func:`window_starts`: the arguments and
+    the layout keys that :class:`SampleGOPs` and
+    :class:`~.dense.SampleViews` share.
+
+    :meth:`transform` adds the subclass's :meth:`_windows` keys and
+    mmaction's ``clip_len`` and ``num_clips``.
+
+    Args:
+        clip_len (int): Items per window.
+        num_clips (int): Windows per video.
+        test_mode (bool): Deterministic evenly spaced windows.
+    """
+
+    def __init__(self, clip_len: int, num_clips: int,
+                 test_mode: bool) -> None:
+        if clip_len < 1 or num_clips < 1:
+            raise ValueError(f'{self.__class__.__name__}: clip_len and the '
+                             f'number of windows must be >= 1, got '
+                             f'{clip_len}, {num_clips}')
+        self.clip_len = clip_len
+        self.num_clips = num_clips
+        self.test_mode = test_mode
+
+    def _starts(self, total: int) -> np.ndarray:
+        """``[num_clips]`` first items of the windows in ``total`` items."""
+        return window_starts(total, self.clip_len, self.num_clips,
+                             self.test_mode)
+
+    @abstractmethod
+    def _windows(self, results: Dict) -> Dict:
+        """The keys that say where the windows of the video are."""
+
+    def transform(self, results: Dict) -> Dict:
+        """Sample the windows.
+
+        Args:
+            results (dict): The result dict.
+
+        Returns:
+            dict: The result dict.
+        """
+        results.update(self._windows(results))
+        results['clip_len'] = self.clip_len
+        results['num_clips'] = self.num_clips
+        return results
+
+
 @TRANSFORMS.register_module()
-class SampleGOPs(BaseTransform):
+class SampleGOPs(_SampleWindows):
     """Choose clips of ``clip_len`` consecutive GOPs.
 
     Training: ``num_clips`` clips, each starting at a random GOP. Testing:
@@ -189,34 +254,13 @@ class SampleGOPs(BaseTransform):
                  clip_len: int = 5,
                  num_clips: int = 1,
                  test_mode: bool = False) -> None:
-        if clip_len < 1 or num_clips < 1:
-            raise ValueError(f'clip_len and num_clips must be >= 1, got '
-                             f'{clip_len}, {num_clips}')
-        self.clip_len = clip_len
-        self.num_clips = num_clips
-        self.test_mode = test_mode
+        super().__init__(clip_len, num_clips, test_mode)
 
-    def _starts(self, total_gops: int) -> np.ndarray:
-        return np.sort(
-            window_starts(total_gops, self.clip_len, self.num_clips,
-                          self.test_mode))
-
-    def transform(self, results: Dict) -> Dict:
-        """Sample the GOP indices.
-
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict: The result dict.
-        """
+    def _windows(self, results: Dict) -> Dict:
         total = int(results['total_gops'])
-        starts = self._starts(total)
+        starts = np.sort(self._starts(total))
         inds = (starts[:, None] + np.arange(self.clip_len)[None]) % total
-        results['gop_inds'] = inds.reshape(-1).astype(np.int64)
-        results['clip_len'] = self.clip_len
-        results['num_clips'] = self.num_clips
-        return results
+        return dict(gop_inds=inds.reshape(-1).astype(np.int64))
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(clip_len={self.clip_len}, '
@@ -224,7 +268,7 @@ class SampleGOPs(BaseTransform):
 
 
 @TRANSFORMS.register_module()
-class CompressedVideoDecode(BaseTransform):
+class CompressedVideoDecode(_ReadVideo):
     """Decode I-frames, motion vectors and residuals of the sampled GOPs.
 
     One sequential decoding pass (:func:`mmaction_imr.codec.read_clip`); the
@@ -294,30 +338,21 @@ class CompressedVideoDecode(BaseTransform):
                 or target_short_side < 1):
             raise ValueError('target_short_side must be None or an int >= 1, '
                              f'got {target_short_side!r}')
+        super().__init__(on_error)
         self.kappa = kappa
         self.accumulate = accumulate
         self.streams = check_streams(streams)
-        self.on_error = _check_on_error(on_error)
         self.target_short_side = target_short_side
         self.max_pixels = max_pixels
 
-    def transform(self, results: Dict) -> Optional[Dict]:
-        """Decode the clip.
+    def _read(self, results: Dict):
+        return read_clip(results['filename'], results['gop_inds'],
+                         kappa=self.kappa, accumulate=self.accumulate,
+                         streams=self.streams, index=results['gop_index'],
+                         target_short_side=self.target_short_side,
+                         max_pixels=self.max_pixels)
 
-        Args:
-            results (dict): The result dict.
-
-        Returns:
-            dict | None: The result dict, None for a skipped bad video.
-        """
-        clip = _read_or_skip(
-            partial(read_clip, results['filename'], results['gop_inds'],
-                    kappa=self.kappa, accumulate=self.accumulate,
-                    streams=self.streams, index=results['gop_index'],
-                    target_short_side=self.target_short_side,
-                    max_pixels=self.max_pixels), results, self.on_error)
-        if clip is None:
-            return None
+    def _store(self, results: Dict, clip) -> Dict:
         index = _store_clip(results, clip, self.streams, self.kappa)
         results['img_shape'] = clip.shape
         if self.target_short_side is not None:

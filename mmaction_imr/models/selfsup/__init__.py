@@ -3,13 +3,13 @@ from .imr_selfsup import IMRSelfSup
 
 __all__ = ['IMRSelfSup']
 
-from .base import BaseIMRSelfSup  # noqa: E402
+from .base import BaseIMRSelfSup, BaseStreamSelfSup  # noqa: E402
 from .transform_pretext import (IMRAOTSelfSup, IMRRotationSelfSup,  # noqa
                                 IMRTransformPretext)
 
 __all__ += [
-    'BaseIMRSelfSup', 'IMRTransformPretext', 'IMRRotationSelfSup',
-    'IMRAOTSelfSup'
+    'BaseStreamSelfSup', 'BaseIMRSelfSup', 'IMRTransformPretext',
+    'IMRRotationSelfSup', 'IMRAOTSelfSup'
 ]
 
 # Contrastive models (MoCo machinery in .momentum).

@@ -1,12 +1,14 @@
-"""What every self-supervised model on the IMR backbone shares.
+"""What the self-supervised models share.
 
-A backbone called as ``backbone(**inputs)`` on a dict of stream tensors,
-the default data preprocessor, folding the views of a clip into the batch,
-the number of GOPs of a batch, ``extract_feat`` and the ``forward`` modes.
-The pretext (targets, heads, losses, predictions) is the subclass's.
+Every one (:class:`BaseStreamSelfSup`): a data preprocessor for a dict of
+stream tensors, built in mmaction's registry, and the ``forward`` modes.
+Those on the IMR backbone (:class:`BaseIMRSelfSup`): a backbone called as
+``backbone(**inputs)``, folding the views of a clip into the batch, the
+number of GOPs of a batch and ``extract_feat``. The pretext (targets,
+heads, losses, predictions) is the subclass's.
 """
 from abc import abstractmethod
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.model import BaseModel
@@ -16,8 +18,9 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
 __all__ = [
-    'BaseIMRSelfSup', 'DEFAULT_PREPROCESSOR', 'RGB_PREPROCESSOR',
-    'build_preprocessor', 'stream_preprocessors'
+    'BaseStreamSelfSup', 'BaseIMRSelfSup', 'DEFAULT_PREPROCESSOR',
+    'RGB_PREPROCESSOR', 'build_preprocessor', 'stream_preprocessors',
+    'check_choice'
 ]
 
 #: ImageNet RGB statistics, for the I-frames (or every decoded frame).
@@ -67,13 +70,77 @@ def build_preprocessor(cfg: Union[Dict, torch.nn.Module, None],
     return MODELS.build(cfg) if isinstance(cfg, dict) else cfg
 
 
-class BaseIMRSelfSup(BaseModel):
+def check_choice(name: str, value, choices: Sequence) -> None:
+    """Raise ``ValueError`` naming the argument when ``value`` is not one of
+    ``choices``."""
+    if value not in choices:
+        raise ValueError(f'{name} must be one of {tuple(choices)}, got '
+                         f'{value!r}')
+
+
+class BaseStreamSelfSup(BaseModel):
+    """A self-supervised model on a dict of stream tensors.
+
+    It builds its data preprocessor in mmaction's registry (the subclass's
+    default when the config gives none) and dispatches ``forward``:
+    ``'tensor'`` to :meth:`extract_feat`, ``'loss'`` to :meth:`loss` and,
+    for a subclass whose :attr:`forward_modes` name it, ``'predict'`` to
+    ``predict``. Any other mode is a ``RuntimeError``.
+
+    Args:
+        data_preprocessor (dict | nn.Module, optional): None for
+            ``default_preprocessor``.
+        init_cfg (dict, optional): mmengine init config.
+        default_preprocessor (dict): the subclass's default preprocessor
+            config.
+    """
+
+    #: The modes :meth:`forward` accepts.
+    forward_modes: Tuple[str, ...] = ('tensor', 'loss')
+
+    def __init__(self, data_preprocessor: Union[Dict, torch.nn.Module, None],
+                 init_cfg: Optional[Dict], default_preprocessor: Dict) -> None:
+        super().__init__(
+            data_preprocessor=build_preprocessor(data_preprocessor,
+                                                 default_preprocessor),
+            init_cfg=init_cfg)
+
+    @abstractmethod
+    def extract_feat(self, inputs: Dict[str, torch.Tensor]):
+        """The model's features of ``inputs`` (``'tensor'`` mode)."""
+
+    @abstractmethod
+    def loss(self, inputs: Dict[str, torch.Tensor],
+             data_samples: Optional[List[BaseDataElement]] = None
+             ) -> Dict[str, torch.Tensor]:
+        """Named losses (and logged accuracies) of a training batch."""
+
+    def forward(self,
+                inputs: Dict[str, torch.Tensor],
+                data_samples: Optional[List[BaseDataElement]] = None,
+                mode: str = 'tensor'):
+        """``'tensor'``: :meth:`extract_feat`; ``'loss'``: dict of losses;
+        ``'predict'`` (when in :attr:`forward_modes`): data samples with the
+        pretext predictions."""
+        if mode not in self.forward_modes:
+            raise RuntimeError(
+                f'Invalid mode "{mode}": {type(self).__name__} supports '
+                f'{", ".join(self.forward_modes)}')
+        if mode == 'tensor':
+            return self.extract_feat(inputs)
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        return self.predict(inputs, data_samples)
+
+
+class BaseIMRSelfSup(BaseStreamSelfSup):
     """Backbone + pretext, the layout of mmpretrain's ``BaseSelfSupervisor``.
 
     Inputs are a dict of stream tensors, ``[N, M, C, T', H, W]`` after the
     data preprocessor (``M`` views per clip) or ``[N, C, T', H, W]``; views
     are folded into the batch like ``MMRecognizer3D`` does. ``T`` (GOPs) is
-    the number of I-frames in ``imgs``.
+    the number of I-frames in ``imgs``. ``forward`` takes the ``'tensor'``,
+    ``'loss'`` and ``'predict'`` modes.
 
     Subclasses implement :meth:`loss` (named losses) and :meth:`predict`
     (pretext predictions on the data samples, see :meth:`_set_fields`).
@@ -85,14 +152,13 @@ class BaseIMRSelfSup(BaseModel):
         init_cfg (dict, optional): mmengine init config.
     """
 
+    forward_modes = ('tensor', 'loss', 'predict')
+
     def __init__(self,
                  backbone: Dict,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(
-            data_preprocessor=build_preprocessor(data_preprocessor,
-                                                 DEFAULT_PREPROCESSOR),
-            init_cfg=init_cfg)
+        super().__init__(data_preprocessor, init_cfg, DEFAULT_PREPROCESSOR)
         self.backbone = MODELS.build(backbone)
 
     # ------------------------------------------------------------- inputs
@@ -155,30 +221,7 @@ class BaseIMRSelfSup(BaseModel):
         return self.backbone(**inputs)
 
     @abstractmethod
-    def loss(self, inputs: Dict[str, torch.Tensor],
-             data_samples: Optional[List[ActionDataSample]] = None
-             ) -> Dict[str, torch.Tensor]:
-        """Named losses (and logged accuracies) of a training batch."""
-
-    @abstractmethod
     def predict(self, inputs: Dict[str, torch.Tensor],
                 data_samples: Optional[List[BaseDataElement]] = None
                 ) -> List[BaseDataElement]:
         """Data samples carrying the pretext predictions and targets."""
-
-    def forward(self,
-                inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List[BaseDataElement]] = None,
-                mode: str = 'tensor'
-                ) -> Union[Tuple[torch.Tensor, ...], Dict[str, torch.Tensor],
-                           List[BaseDataElement]]:
-        """``'tensor'``: backbone maps; ``'loss'``: dict of losses;
-        ``'predict'``: data samples with pretext predictions."""
-        if mode == 'tensor':
-            return self.extract_feat(inputs)
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        raise RuntimeError(f'Invalid mode "{mode}": only tensor, loss and '
-                           'predict are supported')

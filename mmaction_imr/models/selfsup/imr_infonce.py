@@ -1,14 +1,13 @@
 """InfoNCE (MoCo v2) on the IMR network: a baseline pretext of the paper's
 Table 3 (docs/selfsup.md, "InfoNCE")."""
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional
 
 import torch
-from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement
 
 from mmaction.registry import MODELS
 from mmaction_imr.pretext import contrast_logits, info_nce
-from .base import build_preprocessor, stream_preprocessors
+from .base import BaseStreamSelfSup, stream_preprocessors
 from .momentum import (FeatureQueue, ProjectionHead, momentum_copy,
                        momentum_update, pool_embedding, split_views)
 
@@ -22,7 +21,7 @@ DEFAULT_PREPROCESSOR = stream_preprocessors(
 
 
 @MODELS.register_module()
-class IMRInfoNCE(BaseModel):
+class IMRInfoNCE(BaseStreamSelfSup):
     """MoCo v2 on the IMR backbone: two GOP windows of a video are positives.
 
     Inputs (after the data preprocessor): a dict of stream tensors
@@ -38,7 +37,8 @@ class IMRInfoNCE(BaseModel):
     The backbone is the supervised model's, under the same ``backbone.``
     keys, so ``tools/convert_pretrained.py`` output loads into the IMR
     recognizer as for PMSP / CTP; the projection, the momentum copies and
-    the queue are dropped.
+    the queue are dropped. ``forward`` has no ``'predict'`` mode: evaluate
+    the backbone by fine-tuning, the linear probe or retrieval.
 
     Args:
         backbone (dict): e.g. ``dict(type='IMRResNet3d', ...)``; called as
@@ -66,13 +66,10 @@ class IMRInfoNCE(BaseModel):
                  temperature: float = 0.07,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(
-            data_preprocessor=build_preprocessor(data_preprocessor,
-                                                 DEFAULT_PREPROCESSOR),
-            init_cfg=init_cfg)
         if not 0 <= momentum <= 1 or not temperature > 0:
             raise ValueError(f'need 0 <= momentum <= 1 and temperature > 0, '
                              f'got {momentum}, {temperature}')
+        super().__init__(data_preprocessor, init_cfg, DEFAULT_PREPROCESSOR)
         self.backbone = MODELS.build(backbone)
         self.neck = ProjectionHead(in_channels, embed_dim, hidden_channels)
         self.in_channels = in_channels
@@ -131,20 +128,3 @@ class IMRInfoNCE(BaseModel):
             acc = (logits.argmax(dim=1) == 0).float().mean()
         self.queue.enqueue(dict(keys=k))
         return dict(loss_infonce=loss, acc_infonce=acc)
-
-    def forward(self,
-                inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List[BaseDataElement]] = None,
-                mode: str = 'tensor'
-                ) -> Union[torch.Tensor, Dict[str, torch.Tensor]]:
-        """``'tensor'``: :meth:`extract_feat`; ``'loss'``: :meth:`loss`.
-
-        There is no ``'predict'``: evaluate the backbone by fine-tuning,
-        the linear probe or retrieval.
-        """
-        if mode == 'tensor':
-            return self.extract_feat(inputs)
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        raise RuntimeError(f'Invalid mode "{mode}": IMRInfoNCE supports '
-                           'tensor and loss')

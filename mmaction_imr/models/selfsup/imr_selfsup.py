@@ -8,7 +8,7 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmaction_imr.pretext import CTP_TYPES, ctp_transform, pmsp_labels
 from ..heads.pmsp_head import PMSP_LOSS_REDUCTIONS
-from .base import BaseIMRSelfSup
+from .base import BaseIMRSelfSup, check_choice
 
 __all__ = ['IMRSelfSup', 'PMSP_LABEL_SOURCES']
 
@@ -103,14 +103,10 @@ class IMRSelfSup(BaseIMRSelfSup):
                          init_cfg=init_cfg)
         if pmsp_head is None and ctp_head is None:
             raise ValueError('IMRSelfSup needs pmsp_head, ctp_head or both')
-        if pmsp_loss_reduction not in PMSP_LOSS_REDUCTIONS:
-            raise ValueError(f'pmsp_loss_reduction must be one of '
-                             f'{PMSP_LOSS_REDUCTIONS}, got '
-                             f'{pmsp_loss_reduction!r}')
-        if pmsp_label_source not in PMSP_LABEL_SOURCES:
-            raise ValueError(f'pmsp_label_source must be one of '
-                             f'{PMSP_LABEL_SOURCES}, got '
-                             f'{pmsp_label_source!r}')
+        check_choice('pmsp_loss_reduction', pmsp_loss_reduction,
+                     PMSP_LOSS_REDUCTIONS)
+        check_choice('pmsp_label_source', pmsp_label_source,
+                     PMSP_LABEL_SOURCES)
         self.pmsp_head = MODELS.build(pmsp_head) if pmsp_head else None
         self.ctp_head = MODELS.build(ctp_head) if ctp_head else None
         self.ctp_types = tuple(ctp_types)

@@ -1,15 +1,15 @@
 """MVCGC: motion-vector cross-guidance contrastive learning (Huo et al.,
 NeurIPS 2021), on RGB frames and motion vectors decoded on the fly."""
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple
 
 import torch
-from mmengine.model import BaseModel, ModuleDict
+from mmengine.model import ModuleDict
 from mmengine.structures import BaseDataElement
 
 from mmaction.registry import MODELS
 from mmaction_imr.pretext import (contrast_logits, mine_positives,
                                   multi_positive_nce, topk_mask)
-from .base import build_preprocessor, stream_preprocessors
+from .base import BaseStreamSelfSup, check_choice, stream_preprocessors
 from .momentum import (ContrastiveEncoder, FeatureQueue, momentum_copy,
                        momentum_update, split_views, video_ids)
 
@@ -51,7 +51,7 @@ def r2plus1d_r18(in_channels: int, **kwargs) -> Dict:
 
 
 @MODELS.register_module()
-class MVCGC(BaseModel):
+class MVCGC(BaseStreamSelfSup):
     """Two encoders, RGB and motion vectors, contrasted within and across.
 
     Inputs (after the data preprocessor): ``imgs`` ``[B, 2, 3, N, H, W]`` and
@@ -81,7 +81,9 @@ class MVCGC(BaseModel):
     through the encoder's ``init_cfg`` (``prefix='encoders.rgb.'`` /
     ``'encoders.mv.'``); the momentum copies start equal to the encoders
     after :meth:`init_weights` and the queue starts empty (its random slots
-    are negatives, never mined).
+    are negatives, never mined). ``forward`` has no ``'predict'`` mode:
+    evaluate the encoders with the linear probe or retrieval
+    (docs/mvcgc.md).
 
     Args:
         rgb_encoder (dict, optional): :class:`ContrastiveEncoder` arguments
@@ -119,10 +121,7 @@ class MVCGC(BaseModel):
                  temperature: float = 0.07,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        super().__init__(
-            data_preprocessor=build_preprocessor(data_preprocessor,
-                                                 DEFAULT_PREPROCESSOR),
-            init_cfg=init_cfg)
+        super().__init__(data_preprocessor, init_cfg, DEFAULT_PREPROCESSOR)
         if stage == 1:
             if modality not in MVCGC_MODALITIES:
                 raise ValueError(f'stage 1 trains one modality: modality must '
@@ -134,9 +133,7 @@ class MVCGC(BaseModel):
                 raise ValueError(f'stage 2 trains both modalities; got '
                                  f'modality={modality!r} (use guide= for the '
                                  f'alternating variant)')
-            if guide not in MVCGC_GUIDES:
-                raise ValueError(f'guide must be one of {MVCGC_GUIDES}, got '
-                                 f'{guide!r}')
+            check_choice('guide', guide, MVCGC_GUIDES)
             modalities = tuple(MVCGC_MODALITIES)
         else:
             raise ValueError(f'stage must be 1 or 2, got {stage!r}')
@@ -294,20 +291,3 @@ class MVCGC(BaseModel):
             losses[f'acc_{q_mod}'] = hit.float().mean()
         self.queue.enqueue(keys, ids)
         return losses
-
-    def forward(self,
-                inputs: Dict[str, torch.Tensor],
-                data_samples: Optional[List[BaseDataElement]] = None,
-                mode: str = 'tensor'
-                ) -> Union[Dict[str, torch.Tensor], List[BaseDataElement]]:
-        """``'tensor'``: :meth:`extract_feat`; ``'loss'``: :meth:`loss`.
-
-        There is no ``'predict'``: evaluate the encoders with the linear
-        probe or retrieval (docs/mvcgc.md).
-        """
-        if mode == 'tensor':
-            return self.extract_feat(inputs)
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        raise RuntimeError(f'Invalid mode "{mode}": MVCGC supports tensor and '
-                           'loss (evaluate with a linear probe or retrieval)')

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The paper's Table 3 at toy scale: every pretext on the same IMR network,
+# then the same three evaluations for each, several seeds.
+# Per method and seed: pretrain on the synthetic set (its unlabelled and
+# labelled videos), test the pretext on the val clips, convert the backbone,
+# then fine-tune on the small labelled subset (3-crop top-1), train a linear
+# probe on the frozen backbone (top-1), and run video retrieval (R@1, R@5).
+# "scratch" fine-tunes from random weights (no pretraining, no probe).
+# The epochs are shortened from the toy configs' (see the defaults below) so
+# that 8 methods x 3 seeds fit in about 90 minutes on 2 CPU cores; the
+# schedules are shortened with them (warm-up epoch, then cosine to 0).
+#
+# usage: bash tools/reproduce_toy_table3.sh [--dry-run] [--seeds "0 1 2"]
+#            [--methods "scratch rotation ..."] [--pretrain-epochs N]
+#            [--finetune-epochs N] [--linear-epochs N] [WORK_ROOT]
+#   WORK_ROOT    default work_dirs/toy_table3; one folder per method/seed
+#   --dry-run    print the commands instead of running them
+# Methods: scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp
+# Output: WORK_ROOT/summary.json (mean, std and runs of every metric),
+# WORK_ROOT/summary.png (bar chart), and a Markdown table on stdout.
+# A finished step (its output file) is not re-run.
+set -euo pipefail
+
+usage() { sed -n '13,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+DRY=0
+SEEDS="0 1 2"
+METHODS="scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp"
+PRE_EPOCHS=10
+FT_EPOCHS=20
+LIN_EPOCHS=10
+ROOT=""
+need() { [ "$1" -ge 2 ] || { usage >&2; exit 2; }; }
+while [ $# -gt 0 ]; do
+    case $1 in
+        --dry-run) DRY=1 ;;
+        --seeds) need $#; SEEDS=$2; shift ;;
+        --methods) need $#; METHODS=$2; shift ;;
+        --pretrain-epochs) need $#; PRE_EPOCHS=$2; shift ;;
+        --finetune-epochs) need $#; FT_EPOCHS=$2; shift ;;
+        --linear-epochs) need $#; LIN_EPOCHS=$2; shift ;;
+        -h|--help) usage; exit 0 ;;
+        -*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+        *) [ -z "$ROOT" ] || { echo "one WORK_ROOT only" >&2; exit 2; }; ROOT=$1 ;;
+    esac
+    shift
+done
+for n in "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"; do
+    [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] \
+        || { echo "epochs must be integers >= 2, got: $n" >&2; exit 2; }
+done
+for s in $SEEDS; do
+    [[ $s =~ ^[0-9]+$ ]] || { echo "seeds must be integers, got: $s" >&2; exit 2; }
+done
+[ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
+ROOT=${ROOT:-work_dirs/toy_table3}
+
+TOY=configs/toy
+pretrain_config() {  # METHOD -> "CONFIG [cfg-options...]" ("" for scratch)
+    case $1 in
+        scratch) echo "" ;;
+        rotation) echo "$TOY/imr-rotation_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" ;;
+        aot) echo "$TOY/imr-aot_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" ;;
+        infonce) echo "$TOY/imr-infonce_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" ;;
+        pmsp) echo "$TOY/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py model.ctp_head=None" ;;
+        ctp) echo "$TOY/imr-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" ;;
+        ctp_binary) echo "$TOY/imr-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" \
+            "model.ctp_types=(aligned,random) model.ctp_head.num_classes=2" ;;
+        pmsp_ctp) echo "$TOY/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" ;;
+        *) return 1 ;;
+    esac
+}
+for m in $METHODS; do
+    pretrain_config "$m" > /dev/null || { echo "unknown method: $m" >&2; exit 2; }
+done
+# The toy schedules: a linear warm-up epoch then cosine to 0 (pretraining,
+# fine-tuning); cosine from epoch 0 (linear probe). Shortened to N epochs.
+warm_cosine() {
+    echo "train_cfg.max_epochs=$1 param_scheduler.1.T_max=$(($1 - 1))" \
+        "param_scheduler.1.end=$1"
+}
+cosine() { echo "train_cfg.max_epochs=$1 param_scheduler.0.T_max=$1 param_scheduler.0.end=$1"; }
+FT_SCRATCH=$TOY/imr_r18-tiny-subset_1xb8-5gop-toy_synthetic-compressed.py
+FT=$TOY/imr_r18-tiny-pmsp-ctp-ft_1xb8-5gop-toy_synthetic-compressed.py
+LINEAR=configs/linear/imr_r18-tiny-linear_1xb16-5gop-toy_synthetic-compressed.py
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [ $DRY = 1 ]; then
+    PY=${PY:-python}
+else
+    source tools/setup_env.sh
+fi
+run() { if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi; }
+todo() { [ $DRY = 1 ] || [ ! -e "$1" ]; }
+ckpt_of() {  # WORK_DIR -> its last checkpoint
+    if [ $DRY = 1 ]; then echo "\$(cat $1/last_checkpoint)"; else cat "$1/last_checkpoint"; fi
+}
+# tools/test.py's metrics (mmengine writes <work_dir>/<timestamp>/<timestamp>.json),
+# kept under one name so that the summary can tell the evaluations apart.
+keep_metrics() {  # WORK_DIR NAME OUT
+    if [ $DRY = 1 ]; then
+        echo "wrap \$(ls -t $1/*/*.json | head -1) as {\"$2\": ...} > $3"
+    else
+        "$PY" -c 'import json, sys
+print(json.dumps({sys.argv[2]: json.load(open(sys.argv[1]))}))' \
+            "$(ls -t "$1"/*/*.json | head -1)" "$2" > "$3.tmp"
+        mv "$3.tmp" "$3"
+    fi
+}
+train_step() {  # WORK_DIR CONFIG SEED [cfg-options...]: train once
+    local dir=$1 cfg=$2 seed=$3; shift 3
+    if todo "$dir/.done"; then
+        run "$PY" tools/train.py "$cfg" --work-dir "$dir" --seed "$seed" \
+            ${1+--cfg-options "$@"}
+        run touch "$dir/.done"
+    fi
+}
+# Each test below reads only checkpoints this script's runs wrote:
+# --trust-checkpoint lets the tools read these full training pickles.
+test_step() {  # WORK_DIR CONFIG NAME [cfg-options...]: test its last
+    local dir=$1 cfg=$2 name=$3; shift 3          # checkpoint -> NAME.json
+    if todo "$(dirname "$dir")/$name.json"; then
+        run "$PY" tools/test.py "$cfg" "$(ckpt_of "$dir")" --trust-checkpoint \
+            --work-dir "${dir}_test" ${1+--cfg-options "$@"}
+        keep_metrics "${dir}_test" "$name" "$(dirname "$dir")/$name.json"
+    fi
+}
+todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
+for m in $METHODS; do
+    read -r -a pre <<< "$(pretrain_config "$m")"
+    for s in $SEEDS; do
+        dir=$ROOT/$m/seed$s
+        backbone=""
+        if [ ${#pre[@]} -gt 0 ]; then
+            # shellcheck disable=SC2046  # one word per option
+            train_step "$dir/pretrain" "${pre[0]}" "$s" "${pre[@]:1}" \
+                $(warm_cosine "$PRE_EPOCHS")
+            test_step "$dir/pretrain" "${pre[0]}" pretext "${pre[@]:1}"
+            backbone=$dir/backbone.pth
+            todo "$backbone" && run "$PY" tools/convert_pretrained.py \
+                "$(ckpt_of "$dir/pretrain")" "$backbone" --trust-checkpoint
+            # shellcheck disable=SC2046
+            train_step "$dir/finetune" "$FT" "$s" "load_from=$backbone" \
+                $(warm_cosine "$FT_EPOCHS")
+        else
+            # shellcheck disable=SC2046
+            train_step "$dir/finetune" "$FT_SCRATCH" "$s" $(warm_cosine "$FT_EPOCHS")
+        fi
+        test_step "$dir/finetune" "$FT" finetune
+        [ -n "$backbone" ] || continue
+        # shellcheck disable=SC2046
+        train_step "$dir/linear" "$LINEAR" "$s" "load_from=$backbone" \
+            $(cosine "$LIN_EPOCHS")
+        test_step "$dir/linear" "$LINEAR" linear
+        if [ $DRY = 1 ]; then
+            echo "$PY tools/retrieval.py $LINEAR $backbone --json > $dir/retrieval.json"
+        elif todo "$dir/retrieval.json"; then
+            "$PY" tools/retrieval.py "$LINEAR" "$backbone" --json > "$dir/retrieval.json.tmp"
+            mv "$dir/retrieval.json.tmp" "$dir/retrieval.json"
+        fi
+    done
+done
+# shellcheck disable=SC2086  # one word per method
+run "$PY" tools/analysis/summarize_seeds.py "$ROOT" --variants $METHODS \
+    --metrics finetune/acc/top1 linear/acc/top1 metrics/retrieval/R@1 \
+    metrics/retrieval/R@5 --out "$ROOT/summary.json" --plot "$ROOT/summary.png" \
+    --title "toy Table 3: $(echo $SEEDS | wc -w) seeds, pretrain $PRE_EPOCHS / fine-tune $FT_EPOCHS / linear $LIN_EPOCHS epochs"
