@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Re-run every toy-scale result of the README on the synthetic data set
-# (about 35 minutes on 2 CPU cores) and print the tables.
+# and print the tables: more than an hour on 2 CPU cores (each of the three
+# supervised three-stream runs took about 13 minutes here, 1.3 s an iteration).
 #   bash tools/reproduce_toy_results.sh [WORK_ROOT]   # default work_dirs/toy_results
 # Each run uses --seed 0; the supervised three-stream model is also trained
 # with seeds 1 and 2 (mean and spread printed), to show how much one toy run
