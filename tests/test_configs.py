@@ -45,3 +45,8 @@ def test_config_builds(path):
         for ds in datasets:
             pipeline = Compose(ds['pipeline'])
             assert len(pipeline.transforms) == len(ds['pipeline'])
+    retrieval = cfg.get('retrieval')
+    if retrieval is not None:
+        for key in ('gallery_dataloader', 'query_dataloader'):
+            steps = retrieval[key]['dataset']['pipeline']
+            assert len(Compose(steps).transforms) == len(steps)

@@ -42,6 +42,10 @@ def main(argv=None) -> int:
     parser.add_argument('--prefix', default='backbone.',
                         help='key prefix of the backbone weights, kept in '
                         'DST (default: %(default)s)')
+    parser.add_argument('--out-prefix', help='prefix of the keys in DST '
+                        '(default: --prefix, kept); e.g. --prefix '
+                        'encoders.rgb.backbone. --out-prefix backbone.rgb. '
+                        'for a StreamBackbones stream (docs/mvcgc.md)')
     parser.add_argument('--config', help='a config whose model.backbone the '
                         'weights must match exactly (fails listing the keys '
                         'otherwise)')
@@ -60,7 +64,8 @@ def main(argv=None) -> int:
             return 1
     try:
         result = convert_pretrained(args.src, args.dst, args.prefix,
-                                    args.trust_checkpoint, backbone_cfg)
+                                    args.trust_checkpoint, backbone_cfg,
+                                    args.out_prefix)
     except (OSError, ValueError, UntrustedCheckpointError,
             CheckpointReadError) as err:
         print(f'error: {err}', file=sys.stderr)

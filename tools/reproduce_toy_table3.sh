@@ -89,41 +89,7 @@ if [ $DRY = 1 ]; then
 else
     source tools/setup_env.sh
 fi
-run() { if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi; }
-todo() { [ $DRY = 1 ] || [ ! -e "$1" ]; }
-ckpt_of() {  # WORK_DIR -> its last checkpoint
-    if [ $DRY = 1 ]; then echo "\$(cat $1/last_checkpoint)"; else cat "$1/last_checkpoint"; fi
-}
-# tools/test.py's metrics (mmengine writes <work_dir>/<timestamp>/<timestamp>.json),
-# kept under one name so that the summary can tell the evaluations apart.
-keep_metrics() {  # WORK_DIR NAME OUT
-    if [ $DRY = 1 ]; then
-        echo "wrap \$(ls -t $1/*/*.json | head -1) as {\"$2\": ...} > $3"
-    else
-        "$PY" -c 'import json, sys
-print(json.dumps({sys.argv[2]: json.load(open(sys.argv[1]))}))' \
-            "$(ls -t "$1"/*/*.json | head -1)" "$2" > "$3.tmp"
-        mv "$3.tmp" "$3"
-    fi
-}
-train_step() {  # WORK_DIR CONFIG SEED [cfg-options...]: train once
-    local dir=$1 cfg=$2 seed=$3; shift 3
-    if todo "$dir/.done"; then
-        run "$PY" tools/train.py "$cfg" --work-dir "$dir" --seed "$seed" \
-            ${1+--cfg-options "$@"}
-        run touch "$dir/.done"
-    fi
-}
-# Each test below reads only checkpoints this script's runs wrote:
-# --trust-checkpoint lets the tools read these full training pickles.
-test_step() {  # WORK_DIR CONFIG NAME [cfg-options...]: test its last
-    local dir=$1 cfg=$2 name=$3; shift 3          # checkpoint -> NAME.json
-    if todo "$(dirname "$dir")/$name.json"; then
-        run "$PY" tools/test.py "$cfg" "$(ckpt_of "$dir")" --trust-checkpoint \
-            --work-dir "${dir}_test" ${1+--cfg-options "$@"}
-        keep_metrics "${dir}_test" "$name" "$(dirname "$dir")/$name.json"
-    fi
-}
+source tools/lib/steps.sh
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
 for m in $METHODS; do
     read -r -a pre <<< "$(pretrain_config "$m")"
@@ -151,12 +117,7 @@ for m in $METHODS; do
         train_step "$dir/linear" "$LINEAR" "$s" "load_from=$backbone" \
             $(cosine "$LIN_EPOCHS")
         test_step "$dir/linear" "$LINEAR" linear
-        if [ $DRY = 1 ]; then
-            echo "$PY tools/retrieval.py $LINEAR $backbone --json > $dir/retrieval.json"
-        elif todo "$dir/retrieval.json"; then
-            "$PY" tools/retrieval.py "$LINEAR" "$backbone" --json > "$dir/retrieval.json.tmp"
-            mv "$dir/retrieval.json.tmp" "$dir/retrieval.json"
-        fi
+        retrieval_step "$LINEAR" "$backbone" "$dir/retrieval.json"
     done
 done
 # shellcheck disable=SC2086  # one word per method

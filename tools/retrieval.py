@@ -26,23 +26,13 @@ yours wrote it, when listed in $MMACTION_IMR_TRUSTED_CHECKPOINTS, or with
 Exit codes: 0 done; 1 the config, checkpoint or data could not be used;
 2 bad arguments.
 """
-import contextlib
 import json
-import logging
 import sys
 
 
-def _log_to_stderr() -> None:
-    """Move mmengine's console log from stdout to stderr (--json)."""
-    from mmengine.logging import MMLogger
-    for handler in MMLogger.get_current_instance().handlers:
-        if isinstance(handler, logging.StreamHandler) and \
-                handler.stream in (sys.stdout, sys.__stdout__):
-            handler.setStream(sys.stderr)
-
-
 def main(argv=None) -> int:
-    from mmaction_imr.apis import add_model_args, tool_parser
+    from mmaction_imr.apis import (add_model_args, result_on_stdout,
+                                   tool_parser)
     parser = tool_parser(__doc__, config='config with model and retrieval',
                          checkpoint='model or backbone checkpoint')
     parser.add_argument('--show-dir', help='write a picture per shown query '
@@ -70,13 +60,8 @@ def main(argv=None) -> int:
     from mmaction_imr.evaluation.retrieval_runner import (format_table,
                                                           neighbor_pictures,
                                                           run_retrieval)
-    # with --json, stdout carries the result only: logs go to stderr
-    quiet = contextlib.nullcontext()
-    if args.json:
-        _log_to_stderr()
-        quiet = contextlib.redirect_stdout(sys.stderr)
     try:
-        with quiet:
+        with result_on_stdout(args.json):
             cfg = Config.fromfile(args.config)
             cfg.merge_from_dict(args.cfg_options)
             result = run_retrieval(cfg, args.checkpoint,

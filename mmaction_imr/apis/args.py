@@ -5,8 +5,12 @@ parser those tools and ``tools/train.py``, ``tools/test.py``,
 ``tools/convert_pretrained.py``, ``tools/publish_model.py`` and
 ``tools/analysis/get_flops.py`` start from."""
 import argparse
+import contextlib
+import logging
+import sys
+from typing import Iterator
 
-__all__ = ['tool_parser', 'add_model_args']
+__all__ = ['tool_parser', 'add_model_args', 'result_on_stdout']
 
 
 def tool_parser(description: str,
@@ -52,3 +56,23 @@ def add_model_args(parser: argparse.ArgumentParser,
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={},
                         help=f'override config entries, key=value{example}')
+
+
+@contextlib.contextmanager
+def result_on_stdout(enabled: bool = True) -> Iterator[None]:
+    """Keep stdout for a tool's machine-readable result (``--json``).
+
+    While the body runs, ``print`` and mmengine's console log (whose handler
+    may have been made before, on stdout) write to stderr; the caller prints
+    the result after the block. Does nothing when ``enabled`` is false.
+    """
+    if not enabled:
+        yield
+        return
+    from mmengine.logging import MMLogger
+    for handler in MMLogger.get_current_instance().handlers:
+        if isinstance(handler, logging.StreamHandler) and \
+                handler.stream in (sys.stdout, sys.__stdout__):
+            handler.setStream(sys.stderr)
+    with contextlib.redirect_stdout(sys.stderr):
+        yield

@@ -8,7 +8,8 @@ backbone's output globally average-pooled, before any head or projection:
 
 - a backbone with several outputs (``IMRResNet3d``: one map per pathway)
   gives one feature per output, named after its stream for ``IMRResNet3d``
-  (``imgs``, ``motion_vectors``, ``residuals``; else ``pathway0``, ...), and
+  (``imgs``, ``motion_vectors``, ``residuals``), after its stream for
+  ``StreamBackbones`` (e.g. ``rgb``, ``mv``), else ``pathway0``, ...; and
   their concatenation, ``embedding`` (R18: 512 + 32 + 32), which is what a
   classification head sees;
 - a backbone with one output gives ``embedding`` only.
@@ -24,12 +25,12 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import CheckpointLoader
 from mmengine.utils import ProgressBar
 
 from mmaction.registry import MODELS
 from mmaction_imr.engine.checkpoint import trust_checkpoints
-from mmaction_imr.models.backbones import IMRResNet3d
+from mmaction_imr.models.backbones import IMRResNet3d, StreamBackbones
+from mmaction_imr.models.backbones.stream_backbones import load_prefixed
 from .retrieval_metric import EMBEDDING
 
 __all__ = [
@@ -91,23 +92,8 @@ def load_backbone(model: nn.Module, checkpoint: str,
             the keys).
     """
     with trust_checkpoints([checkpoint] if trust else []):
-        ckpt = CheckpointLoader.load_checkpoint(checkpoint, 'cpu')
-    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
-    prefix = f'{backbone}.'
-    # DataParallel / DDP checkpoints prefix every key with `module.`
-    state = {k[len('module.'):] if k.startswith('module.') else k: v
-             for k, v in state.items()}
-    sub = {k[len(prefix):]: v for k, v in state.items()
-           if k.startswith(prefix)}
-    if not sub:
-        some = ', '.join(list(state)[:5]) or 'none'
-        raise ValueError(f'{checkpoint}: no key starts with {prefix!r} '
-                         f'(first keys: {some})')
-    try:
-        getattr(model, backbone).load_state_dict(sub, strict=True)
-    except RuntimeError as err:
-        raise ValueError(f'{checkpoint}: the {backbone} weights do not match '
-                         f'the config\'s model: {err}') from None
+        load_prefixed(getattr(model, backbone), checkpoint, f'{backbone}.',
+                      f"the config's {backbone}")
 
 
 def build_feature_model(cfg: Config, checkpoint: str,
@@ -197,8 +183,10 @@ def extract_features(model: nn.Module, dataloader,
     """
     model.eval()
     net = getattr(model, backbone)
-    # the IMR backbone's outputs are its pathways, in stream order
-    names = net.streams if isinstance(net, IMRResNet3d) else None
+    # one output per pathway (IMR) or per stream (StreamBackbones), in
+    # the order of their names
+    names = (net.streams if isinstance(net, (IMRResNet3d, StreamBackbones))
+             else None)
     # stderr: stdout may carry a machine-readable result (--json)
     bar = ProgressBar(len(dataloader.dataset),
                       file=sys.stderr) if progress else None

@@ -137,3 +137,17 @@ def test_weights_only_source_and_bad_inputs(tool, selfsup, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         tool.main([])
     assert exc.value.code == 2
+
+
+def test_out_prefix_renames_the_kept_keys(tool, full_ckpt, tmp_path, capsys):
+    dst = str(tmp_path / 'stream.pth')
+    assert tool.main([full_ckpt, dst, '--trust-checkpoint',
+                      '--out-prefix', 'backbone.rgb.']) == 0
+    state = torch.load(dst, weights_only=True)
+    keys = list(state['state_dict'])
+    assert keys and all(k.startswith('backbone.rgb.') for k in keys)
+    src = torch.load(full_ckpt, weights_only=False)['state_dict']
+    for k in keys:
+        assert torch.equal(state['state_dict'][k],
+                           src['backbone.' + k[len('backbone.rgb.'):]])
+    assert state['meta']['out_prefix'] == 'backbone.rgb.'

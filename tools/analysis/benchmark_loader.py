@@ -43,6 +43,7 @@ warnings.filterwarnings('ignore', message='Fail to import ``MultiScale')
 import mmaction_imr.register  # noqa: E402,F401  (the transforms' registry)
 from mmaction_imr.analysis.loader_benchmark import (  # noqa: E402
     PARTS, compare_loaders, loader_throughput, time_transforms)
+from mmaction_imr.apis import result_on_stdout  # noqa: E402
 from mmaction_imr.codec import CompressedVideoError  # noqa: E402
 
 DATASET_CONFIG = osp.join(
@@ -113,6 +114,20 @@ def print_video(r: dict) -> None:
 
 def main(argv=None):
     args = parse_args(argv)
+    # with --json, stdout carries the JSON line only (mmaction2's loaders
+    # log deprecation warnings through mmengine's console handler)
+    with result_on_stdout(args.json):
+        status, rows, loader = _measure(args)
+    if args.json:
+        first = rows[0] if rows else {}
+        print(json.dumps(dict(
+            ratio_vs_decode=first.get('ratio_vs_decode'),
+            flow_over_ours=first.get('flow_over_ours'), videos=rows,
+            loader=loader)))
+    return status
+
+
+def _measure(args):
     status, rows, readable = 0, [], []
     for video in args.videos:
         try:
@@ -146,13 +161,7 @@ def main(argv=None):
                     f'{n} workers ' + (v if isinstance(v, str) else
                                        f'{v:.1f}') for n, v in by_n.items())
                 for name, by_n in loader.items()))
-    if args.json:
-        first = rows[0] if rows else {}
-        print(json.dumps(dict(
-            ratio_vs_decode=first.get('ratio_vs_decode'),
-            flow_over_ours=first.get('flow_over_ours'), videos=rows,
-            loader=loader)))
-    return status
+    return status, rows, loader
 
 
 if __name__ == '__main__':

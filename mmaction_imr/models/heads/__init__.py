@@ -13,3 +13,7 @@ __all__ += ['CTPHead', 'PMSPHead']
 from .pretext_cls_head import PretextClsHead  # noqa: E402
 
 __all__ += ['PretextClsHead']
+
+from .late_fusion_head import LateFusionHead  # noqa: E402
+
+__all__ += ['LateFusionHead']

@@ -1,0 +1,50 @@
+# Steps of the toy experiment scripts (tools/reproduce_toy_table3.sh,
+# tools/reproduce_toy_mvcgc.sh), sourced after DRY (1: print the commands
+# instead of running them) and PY (the Python to run) are set. A step whose
+# output exists is not run again, so an interrupted script goes on where it
+# stopped. The tests read only checkpoints that the script's own runs
+# wrote: --trust-checkpoint lets the tools read these full training pickles.
+run() { if [ "$DRY" = 1 ]; then echo "$*"; else "$@"; fi; }
+todo() { [ "$DRY" = 1 ] || [ ! -e "$1" ]; }
+ckpt_of() {  # WORK_DIR -> its last checkpoint
+    if [ "$DRY" = 1 ]; then echo "\$(cat $1/last_checkpoint)"; else cat "$1/last_checkpoint"; fi
+}
+# tools/test.py's metrics (mmengine writes <work_dir>/<timestamp>/<timestamp>.json),
+# kept under one name so that the summary can tell the evaluations apart.
+keep_metrics() {  # WORK_DIR NAME OUT
+    if [ "$DRY" = 1 ]; then
+        echo "wrap \$(ls -t $1/*/*.json | head -1) as {\"$2\": ...} > $3"
+    else
+        "$PY" -c 'import json, sys
+print(json.dumps({sys.argv[2]: json.load(open(sys.argv[1]))}))' \
+            "$(ls -t "$1"/*/*.json | head -1)" "$2" > "$3.tmp"
+        mv "$3.tmp" "$3"
+    fi
+}
+train_step() {  # WORK_DIR CONFIG SEED [cfg-options...]: train once
+    local dir=$1 cfg=$2 seed=$3; shift 3
+    if todo "$dir/.done"; then
+        run "$PY" tools/train.py "$cfg" --work-dir "$dir" --seed "$seed" \
+            ${1+--cfg-options "$@"}
+        run touch "$dir/.done"
+    fi
+}
+test_step() {  # WORK_DIR CONFIG NAME [cfg-options...]: test the last
+    local dir=$1 cfg=$2 name=$3; shift 3   # checkpoint of WORK_DIR -> NAME.json beside it
+    if todo "$(dirname "$dir")/$name.json"; then
+        run "$PY" tools/test.py "$cfg" "$(ckpt_of "$dir")" --trust-checkpoint \
+            --work-dir "${dir}_${name}_test" ${1+--cfg-options "$@"}
+        keep_metrics "${dir}_${name}_test" "$name" "$(dirname "$dir")/$name.json"
+    fi
+}
+retrieval_step() {  # CONFIG CHECKPOINT OUT [cfg-options...]: R@k -> OUT
+    local cfg=$1 ckpt=$2 out=$3; shift 3
+    if [ "$DRY" = 1 ]; then
+        echo "$PY tools/retrieval.py $cfg $ckpt --trust-checkpoint --json" \
+            "${1+--cfg-options $*} > $out"
+    elif todo "$out"; then
+        "$PY" tools/retrieval.py "$cfg" "$ckpt" --trust-checkpoint --json \
+            ${1+--cfg-options "$@"} > "$out.tmp"
+        mv "$out.tmp" "$out"
+    fi
+}
