@@ -25,28 +25,11 @@ S1_EPOCHS=20
 S2_EPOCHS=10
 LIN_EPOCHS=20
 ROOT=""
-need() { [ "$1" -ge 2 ] || { usage >&2; exit 2; }; }
-while [ $# -gt 0 ]; do
-    case $1 in
-        --dry-run) DRY=1 ;;
-        --seeds) need $#; SEEDS=$2; shift ;;
-        --stage1-epochs) need $#; S1_EPOCHS=$2; shift ;;
-        --stage2-epochs) need $#; S2_EPOCHS=$2; shift ;;
-        --linear-epochs) need $#; LIN_EPOCHS=$2; shift ;;
-        -h|--help) usage; exit 0 ;;
-        -*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-        *) [ -z "$ROOT" ] || { echo "one WORK_ROOT only" >&2; exit 2; }; ROOT=$1 ;;
-    esac
-    shift
-done
-for n in "$S1_EPOCHS" "$S2_EPOCHS" "$LIN_EPOCHS"; do
-    [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] \
-        || { echo "epochs must be positive integers, got: $n" >&2; exit 2; }
-done
-for s in $SEEDS; do
-    [[ $s =~ ^[0-9]+$ ]] || { echo "seeds must be integers, got: $s" >&2; exit 2; }
-done
-[ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
+declare -A OPTIONS=([--seeds]=SEEDS [--stage1-epochs]=S1_EPOCHS
+                    [--stage2-epochs]=S2_EPOCHS [--linear-epochs]=LIN_EPOCHS)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/steps.sh"
+parse_args "$@"
+check_epochs 1 "$S1_EPOCHS" "$S2_EPOCHS" "$LIN_EPOCHS"
 ROOT=${ROOT:-work_dirs/toy_mvcgc}
 
 C=configs/mvcgc
@@ -62,7 +45,6 @@ if [ $DRY = 1 ]; then
 else
     source tools/setup_env.sh
 fi
-source tools/lib/steps.sh
 
 evaluate() {  # VARIANT_DIR RGB_INIT MV_INIT: linear probe + retrieval
     local dir=$1 rgb=$2 mv=$3

@@ -29,29 +29,12 @@ PRE_EPOCHS=10
 FT_EPOCHS=20
 LIN_EPOCHS=10
 ROOT=""
-need() { [ "$1" -ge 2 ] || { usage >&2; exit 2; }; }
-while [ $# -gt 0 ]; do
-    case $1 in
-        --dry-run) DRY=1 ;;
-        --seeds) need $#; SEEDS=$2; shift ;;
-        --methods) need $#; METHODS=$2; shift ;;
-        --pretrain-epochs) need $#; PRE_EPOCHS=$2; shift ;;
-        --finetune-epochs) need $#; FT_EPOCHS=$2; shift ;;
-        --linear-epochs) need $#; LIN_EPOCHS=$2; shift ;;
-        -h|--help) usage; exit 0 ;;
-        -*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-        *) [ -z "$ROOT" ] || { echo "one WORK_ROOT only" >&2; exit 2; }; ROOT=$1 ;;
-    esac
-    shift
-done
-for n in "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"; do
-    [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] \
-        || { echo "epochs must be integers >= 2, got: $n" >&2; exit 2; }
-done
-for s in $SEEDS; do
-    [[ $s =~ ^[0-9]+$ ]] || { echo "seeds must be integers, got: $s" >&2; exit 2; }
-done
-[ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
+declare -A OPTIONS=([--seeds]=SEEDS [--methods]=METHODS
+                    [--pretrain-epochs]=PRE_EPOCHS [--finetune-epochs]=FT_EPOCHS
+                    [--linear-epochs]=LIN_EPOCHS)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/steps.sh"
+parse_args "$@"
+check_epochs 2 "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"
 ROOT=${ROOT:-work_dirs/toy_table3}
 
 TOY=configs/toy
@@ -89,7 +72,6 @@ if [ $DRY = 1 ]; then
 else
     source tools/setup_env.sh
 fi
-source tools/lib/steps.sh
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
 for m in $METHODS; do
     read -r -a pre <<< "$(pretrain_config "$m")"

@@ -9,8 +9,9 @@
 # retrieval on HMDB51 split 1:
 #   python tools/retrieval.py THIS_CONFIG BACKBONE_OR_CHECKPOINT
 _base_ = [
-    '../imrnet/imr_r18_4xb25-5gop-300e_hmdb51-split1-compressed.py',
-    '../_base_/retrieval/hmdb51_compressed.py'
+    '../_base_/models/imr_r18.py', '../_base_/datasets/hmdb51_compressed.py',
+    '../_base_/retrieval/hmdb51_compressed.py',
+    '../_base_/schedules/adamw_linear.py', '../_base_/default_runtime.py'
 ]
 pretrained = 'work_dirs/imr_r18_k400-pmsp-ctp_backbone.pth'
 model = dict(
@@ -20,17 +21,8 @@ model = dict(
         init_cfg=dict(
             type='Pretrained', checkpoint=pretrained, prefix='backbone.')),
     # a linear layer: no dropout
-    cls_head=dict(dropout_ratio=0.))
-
-# The papers give no linear-probe schedule for IMRNet. Ours: 100 epochs,
-# AdamW lr 1e-3 without weight decay (its steps do not grow with the size of
-# the features, which differs between pretraining methods), half-period
-# cosine without warm-up (only the head learns).
-max_epochs = 100
-train_cfg = dict(max_epochs=max_epochs)
-optim_wrapper = dict(
-    optimizer=dict(_delete_=True, type='AdamW', lr=1e-3, weight_decay=0.))
-param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,
-         by_epoch=True, begin=0, end=max_epochs, convert_to_iter_based=True)
-]
+    cls_head=dict(num_classes=51, dropout_ratio=0.))
+auto_scale_lr = dict(base_batch_size=100)
+# The papers give no linear-probe schedule for IMRNet. Ours is
+# ../_base_/schedules/adamw_linear.py: 100 epochs, AdamW lr 1e-3 without
+# weight decay, half-period cosine without warm-up (only the head learns).

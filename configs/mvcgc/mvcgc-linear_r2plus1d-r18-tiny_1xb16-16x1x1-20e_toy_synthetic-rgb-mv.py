@@ -29,8 +29,11 @@ model = dict(
         for m in ('rgb', 'mv')
     }))
 # the linear schedule (../_base_/schedules/adamw_linear.py) over 20 epochs
-train_cfg = dict(max_epochs=20, val_interval=5)
-param_scheduler = [dict(_base_.param_scheduler[0], T_max=20, end=20)]
+max_epochs = 20
+train_cfg = dict(max_epochs=max_epochs, val_interval=5)
+param_scheduler = [
+    dict(_base_.param_scheduler[0], T_max=max_epochs, end=max_epochs)
+]
 auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(logger=dict(interval=4))
 retrieval = dict(

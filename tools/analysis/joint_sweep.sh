@@ -25,19 +25,9 @@ DRY=0
 SEEDS="0 1 2"
 VARIANTS="default mean lambda27 clip mean_clip"
 ROOT=""
-while [ $# -gt 0 ]; do
-    case $1 in
-        --dry-run) DRY=1 ;;
-        --seeds) [ $# -ge 2 ] || { usage >&2; exit 2; }; SEEDS=$2; shift ;;
-        --variants) [ $# -ge 2 ] || { usage >&2; exit 2; }; VARIANTS=$2; shift ;;
-        -h|--help) usage; exit 0 ;;
-        -*) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-        *) [ -z "$ROOT" ] || { echo "one WORK_ROOT only" >&2; exit 2; }; ROOT=$1 ;;
-    esac
-    shift
-done
-# a WORK_ROOT given is relative to where you call from; the default to the repo
-[ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
+declare -A OPTIONS=([--seeds]=SEEDS [--variants]=VARIANTS)
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/steps.sh"
+parse_args "$@"
 ROOT=${ROOT:-work_dirs/joint_sweep}
 
 options() {  # VARIANT -> its --cfg-options values
@@ -53,9 +43,6 @@ options() {  # VARIANT -> its --cfg-options values
 for v in $VARIANTS; do
     options "$v" > /dev/null || { echo "unknown variant: $v" >&2; exit 2; }
 done
-for s in $SEEDS; do
-    [[ $s =~ ^[0-9]+$ ]] || { echo "seeds must be integers, got: $s" >&2; exit 2; }
-done
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ $DRY = 1 ]; then
@@ -65,12 +52,6 @@ else
 fi
 CFG=configs/toy/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
 
-run() {  # print (--dry-run) or run a command
-    if [ $DRY = 1 ]; then echo "$*"; else "$@"; fi
-}
-todo() {  # OUTPUT: true if OUTPUT is still to be made (always with --dry-run)
-    [ $DRY = 1 ] || [ ! -e "$1" ]
-}
 # The sweep's own checkpoints: --trust-checkpoint lets test.py and the
 # sensitivity tool read these training checkpoints (full pickles).
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic

@@ -1,9 +1,45 @@
-# Steps of the toy experiment scripts (tools/reproduce_toy_table3.sh,
-# tools/reproduce_toy_mvcgc.sh), sourced after DRY (1: print the commands
-# instead of running them) and PY (the Python to run) are set. A step whose
-# output exists is not run again, so an interrupted script goes on where it
-# stopped. The tests read only checkpoints that the script's own runs
-# wrote: --trust-checkpoint lets the tools read these full training pickles.
+# Argument handling and steps of the toy experiment scripts
+# (tools/reproduce_toy_table3.sh, tools/reproduce_toy_mvcgc.sh,
+# tools/analysis/joint_sweep.sh), sourced by them.
+#
+# parse_args "$@": --dry-run (DRY=1: print the commands instead of running
+# them), -h/--help (the script's `usage`), the value options the script
+# names in the associative array OPTIONS (option -> variable), one
+# WORK_ROOT (ROOT, made absolute: it is relative to where the script is
+# called from); checks that SEEDS are integers. Exit 2 on bad arguments.
+#
+# The steps need PY (the Python to run). A step whose output exists is not
+# run again, so an interrupted script goes on where it stopped. The tests
+# read only checkpoints that the script's own runs wrote: --trust-checkpoint
+# lets the tools read these full training pickles.
+parse_args() {
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --dry-run) DRY=1 ;;
+            -h|--help) usage; exit 0 ;;
+            -*)
+                if [ -z "${OPTIONS[$1]+set}" ]; then
+                    echo "unknown argument: $1" >&2; usage >&2; exit 2
+                fi
+                [ $# -ge 2 ] || { echo "$1 needs a value" >&2; usage >&2; exit 2; }
+                printf -v "${OPTIONS[$1]}" '%s' "$2"; shift ;;
+            *) [ -z "$ROOT" ] || { echo "one WORK_ROOT only" >&2; exit 2; }; ROOT=$1 ;;
+        esac
+        shift
+    done
+    local s
+    for s in $SEEDS; do
+        [[ $s =~ ^[0-9]+$ ]] || { echo "seeds must be integers, got: $s" >&2; exit 2; }
+    done
+    [ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
+}
+check_epochs() {  # MIN N...: every N an integer >= MIN, else exit 2
+    local min=$1 n; shift
+    for n; do
+        [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge "$min" ] \
+            || { echo "epochs must be integers >= $min, got: $n" >&2; exit 2; }
+    done
+}
 run() { if [ "$DRY" = 1 ]; then echo "$*"; else "$@"; fi; }
 todo() { [ "$DRY" = 1 ] || [ ! -e "$1" ]; }
 ckpt_of() {  # WORK_DIR -> its last checkpoint

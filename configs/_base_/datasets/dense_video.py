@@ -58,6 +58,24 @@ test_pipeline = [
     dict(type='CompressedCenterCrop', crop_size=128), *__pack
 ]
 val_pipeline = test_pipeline
+# Labelled views for evaluating the encoders (linear probe, fine-tuning,
+# two-stream testing, retrieval; docs/mvcgc.md "Evaluation"; ./*_cls.py
+# use them). Training: one view per sample, random multi-scale crop and
+# flip (the same for RGB and MV), no colour jitter. Testing: 10 evenly
+# spaced views per video, probabilities averaged (CoCLR's test).
+# Retrieval: the gallery's centre view; the queries' 10 views, features
+# averaged.
+cls_train_pipeline = [
+    train_pipeline[0],
+    dict(type='SampleViews', clip_len=32, num_views=1),
+    train_pipeline[2], *train_pipeline[3]['transforms'][:3], *__pack
+]
+cls_test_pipeline = [
+    test_pipeline[0],
+    dict(test_pipeline[1], num_views=10), *test_pipeline[2:]
+]
+dense_query_pipeline = cls_test_pipeline
+dense_gallery_pipeline = test_pipeline
 
 # Dataloaders; a data set config only sets the files (ann_file,
 # data_prefix). Labels are not used by the contrastive stage; evaluators
