@@ -71,7 +71,11 @@ class BlockMotion:
     def upsample(self, cells: np.ndarray) -> np.ndarray:
         """``[Hc, Wc, ...]`` cell values -> ``[H, W, ...]`` pixel values."""
         if self.rows is not None:
-            return cells[:, self.cols][self.rows]
+            # np.take along each axis: the same gather as
+            # cells[:, cols][rows], about 15x faster for float fields
+            # (1280x720 to 455x256: 0.26 vs 4.3 ms, per-frame hot path)
+            return np.take(np.take(cells, self.cols, axis=1), self.rows,
+                           axis=0)
         c = self.cell
         if c > 1:
             # Columns first: the row repeat then copies whole rows, about

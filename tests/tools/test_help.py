@@ -13,7 +13,7 @@ PY_TOOLS = [
     'tools/analysis/dump_compressed.py', 'tools/analysis/get_flops.py',
     'tools/analysis/benchmark_loader.py', 'tools/analysis/benchmark_model.py',
     'tools/analysis/benchmark_pretext.py', 'tools/analysis/stream_stats.py',
-    'tools/analysis/confusion_matrix.py'
+    'tools/analysis/confusion_matrix.py', 'tools/merge_weights.py'
 ]
 
 
