@@ -4,6 +4,16 @@ from typing import Any, Mapping, Optional, Sequence
 import numpy as np
 
 
+def tick_label(metric: str) -> str:
+    """A metric path as a short two-line axis label: the JSON wrappers
+    (``metrics/``, ``retrieval/``) dropped, the last part on its own line
+    (``metrics/retrieval/two_stream/R@1`` -> ``two_stream\nR@1``)."""
+    parts = [p for p in metric.split('/') if p not in ('metrics', 'retrieval')]
+    if len(parts) < 2:
+        return '/'.join(parts) or metric
+    return '/'.join(parts[:-1]) + '\n' + parts[-1]
+
+
 def draw_summary_bars(summary: Mapping[str, Mapping[str, Mapping[str, Any]]],
                       metrics: Sequence[str],
                       title: Optional[str] = None,
@@ -31,7 +41,7 @@ def draw_summary_bars(summary: Mapping[str, Mapping[str, Mapping[str, Any]]],
     if not metrics:
         raise ValueError('no metric to draw')
     variants = list(summary)
-    fig, ax = plt.subplots(figsize=(width, 4.2), dpi=100)
+    fig, ax = plt.subplots(figsize=(width, 4.6), dpi=100)
     group = 0.8 / max(len(variants), 1)
     cmap = plt.get_cmap('tab10')
     for v, variant in enumerate(variants):
@@ -50,11 +60,11 @@ def draw_summary_bars(summary: Mapping[str, Mapping[str, Mapping[str, Any]]],
         ax.bar(xs, means, group * 0.9, yerr=stds, capsize=3,
                color=cmap(v % 10), label=variant, zorder=2)
     ax.set_xticks(range(len(metrics)))
-    ax.set_xticklabels(metrics)
+    ax.set_xticklabels([tick_label(m) for m in metrics], fontsize=8)
     ax.set_ylabel('mean over seeds (error bar: std; dots: runs)')
     ax.grid(axis='y', alpha=0.3, zorder=0)
     ax.legend(fontsize=8, ncol=min(len(variants), 5), loc='upper center',
-              bbox_to_anchor=(0.5, -0.08), frameon=False)
+              bbox_to_anchor=(0.5, -0.16), frameon=False)
     if title:
         ax.set_title(title)
     fig.tight_layout()
