@@ -32,11 +32,7 @@ parse_args "$@"
 check_epochs 1 "$S1_EPOCHS" "$S2_EPOCHS" "$LIN_EPOCHS"
 ROOT=${ROOT:-work_dirs/toy_mvcgc}
 
-C=configs/mvcgc
-TINY=r2plus1d-r18-tiny_1xb16-16x1x1
-STAGE1=$C/mvcgc-stage1_${TINY}-20e_toy_synthetic
-STAGE2=$C/mvcgc-stage2_${TINY}-10e_toy_synthetic-rgb-mv.py
-LINEAR=$C/mvcgc-linear_${TINY}-20e_toy_synthetic-rgb-mv.py
+LINEAR=configs/mvcgc/mvcgc-linear_r2plus1d-r18-tiny_1xb16-16x1x1-20e_toy_synthetic-rgb-mv.py
 BB=model.backbone.backbones
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -64,13 +60,8 @@ todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out 
 for s in $SEEDS; do
     evaluate "$ROOT/random/seed$s" none none
     one=$ROOT/stage1/seed$s
-    for m in rgb mv; do
-        train_step "$one/$m" "$STAGE1-$m.py" "$s" "train_cfg.max_epochs=$S1_EPOCHS"
-    done
     two=$ROOT/stage2/seed$s
-    train_step "$two/train" "$STAGE2" "$s" "train_cfg.max_epochs=$S2_EPOCHS" \
-        "model.rgb_encoder.init_cfg.checkpoint=$(ckpt_of "$one/rgb")" \
-        "model.mv_encoder.init_cfg.checkpoint=$(ckpt_of "$one/mv")"
+    mvcgc_pretrain "$one" "$two/train" "$s" "$S1_EPOCHS" "$S2_EPOCHS"
     evaluate "$one" "$(ckpt_of "$one/rgb")" "$(ckpt_of "$one/mv")"
     evaluate "$two" "$(ckpt_of "$two/train")" "$(ckpt_of "$two/train")"
 done

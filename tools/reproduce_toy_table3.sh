@@ -6,35 +6,45 @@
 # then fine-tune on the small labelled subset (3-crop top-1), train a linear
 # probe on the frozen backbone (top-1), and run video retrieval (R@1, R@5).
 # "scratch" fine-tunes from random weights (no pretraining, no probe).
+# "mvcgc" is the other method (configs/mvcgc/, R(2+1)D-18 encoders of RGB
+# and MV on dense clips of the same videos): stage 1 and stage 2 stand for
+# its pretraining (no pretext test), then the same three evaluations of
+# both encoders (two streams: probabilities averaged, features concatenated).
 # The epochs are shortened from the toy configs' (see the defaults below) so
 # that 8 methods x 3 seeds fit in about 90 minutes on 2 CPU cores; the
 # schedules are shortened with them (warm-up epoch, then cosine to 0).
 #
 # usage: bash tools/reproduce_toy_table3.sh [--dry-run] [--seeds "0 1 2"]
 #            [--methods "scratch rotation ..."] [--pretrain-epochs N]
-#            [--finetune-epochs N] [--linear-epochs N] [WORK_ROOT]
+#            [--finetune-epochs N] [--linear-epochs N]
+#            [--stage1-epochs N] [--stage2-epochs N] [WORK_ROOT]
 #   WORK_ROOT    default work_dirs/toy_table3; one folder per method/seed
 #   --dry-run    print the commands instead of running them
-# Methods: scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp
+#   --stage1-epochs, --stage2-epochs   MVCGC's pretraining (default 10, 5)
+# Methods: scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp mvcgc
 # Output: WORK_ROOT/summary.json (mean, std and runs of every metric),
 # WORK_ROOT/summary.png (bar chart), and a Markdown table on stdout.
 # A finished step (its output file) is not re-run.
 set -euo pipefail
 
-usage() { sed -n '13,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '17,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS="0 1 2"
-METHODS="scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp"
+METHODS="scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp mvcgc"
 PRE_EPOCHS=10
 FT_EPOCHS=20
 LIN_EPOCHS=10
+S1_EPOCHS=10
+S2_EPOCHS=5
 ROOT=""
 declare -A OPTIONS=([--seeds]=SEEDS [--methods]=METHODS
                     [--pretrain-epochs]=PRE_EPOCHS [--finetune-epochs]=FT_EPOCHS
-                    [--linear-epochs]=LIN_EPOCHS)
+                    [--linear-epochs]=LIN_EPOCHS [--stage1-epochs]=S1_EPOCHS
+                    [--stage2-epochs]=S2_EPOCHS)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/steps.sh"
 parse_args "$@"
 check_epochs 2 "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"
+check_epochs 1 "$S1_EPOCHS" "$S2_EPOCHS"
 ROOT=${ROOT:-work_dirs/toy_table3}
 
 TOY=configs/toy
@@ -49,6 +59,7 @@ pretrain_config() {  # METHOD -> "CONFIG [cfg-options...]" ("" for scratch)
         ctp_binary) echo "$TOY/imr-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" \
             "model.ctp_types=(aligned,random) model.ctp_head.num_classes=2" ;;
         pmsp_ctp) echo "$TOY/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py" ;;
+        mvcgc) echo "" ;;  # its own steps (mvcgc_pretrain, below)
         *) return 1 ;;
     esac
 }
@@ -65,6 +76,13 @@ cosine() { echo "train_cfg.max_epochs=$1 param_scheduler.0.T_max=$1 param_schedu
 FT_SCRATCH=$TOY/imr_r18-tiny-subset_1xb8-5gop-toy_synthetic-compressed.py
 FT=$TOY/imr_r18-tiny-pmsp-ctp-ft_1xb8-5gop-toy_synthetic-compressed.py
 LINEAR=configs/linear/imr_r18-tiny-linear_1xb16-5gop-toy_synthetic-compressed.py
+# MVCGC's evaluations: the same subset, budget and schedules, both encoders
+MV_FT=configs/mvcgc/mvcgc-ft_r2plus1d-r18-tiny_1xb8-16x1x1-40e_toy_synthetic-subset-rgb-mv.py
+MV_LINEAR=configs/mvcgc/mvcgc-linear_r2plus1d-r18-tiny_1xb16-16x1x1-20e_toy_synthetic-rgb-mv.py
+mvcgc_init() {  # CHECKPOINT -> the cfg-options loading both encoders from it
+    local m
+    for m in rgb mv; do echo "model.backbone.backbones.$m.init_cfg.checkpoint=$1"; done
+}
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ $DRY = 1 ]; then
@@ -78,7 +96,19 @@ for m in $METHODS; do
     for s in $SEEDS; do
         dir=$ROOT/$m/seed$s
         backbone=""
-        if [ ${#pre[@]} -gt 0 ]; then
+        if [ "$m" = mvcgc ]; then
+            mvcgc_pretrain "$dir/stage1" "$dir/pretrain" "$s" "$S1_EPOCHS" "$S2_EPOCHS"
+            mapfile -t init < <(mvcgc_init "$(ckpt_of "$dir/pretrain")")
+            # shellcheck disable=SC2046
+            train_step "$dir/finetune" "$MV_FT" "$s" "${init[@]}" $(warm_cosine "$FT_EPOCHS")
+            test_step "$dir/finetune" "$MV_FT" finetune
+            # shellcheck disable=SC2046
+            train_step "$dir/linear" "$MV_LINEAR" "$s" "${init[@]}" $(cosine "$LIN_EPOCHS")
+            test_step "$dir/linear" "$MV_LINEAR" linear
+            # the frozen encoders are those of the linear run's checkpoint
+            retrieval_step "$MV_LINEAR" "$(ckpt_of "$dir/linear")" "$dir/retrieval.json"
+            continue
+        elif [ ${#pre[@]} -gt 0 ]; then
             # shellcheck disable=SC2046  # one word per option
             train_step "$dir/pretrain" "${pre[0]}" "$s" "${pre[@]:1}" \
                 $(warm_cosine "$PRE_EPOCHS")

@@ -50,6 +50,45 @@ def test_dry_run_every_step_of_every_method(tmp_path):
     assert not (tmp_path / 't3').exists()  # nothing ran
 
 
+def test_dry_run_mvcgc_row(tmp_path):
+    out = table3('--dry-run', '--seeds', '0 1', '--methods', 'mvcgc',
+                 '--stage1-epochs', '3', '--stage2-epochs', '2',
+                 str(tmp_path / 't3'))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    train = [x for x in lines if 'tools/train.py' in x]
+    # stage 1 RGB, stage 1 MV, stage 2, fine-tune, linear probe per seed
+    assert len(train) == 2 * 5
+    root = f'{tmp_path}/t3/mvcgc/seed0'
+    stage1 = [x for x in train if '-stage1_' in x]
+    assert len(stage1) == 4 and all(
+        x.endswith('train_cfg.max_epochs=3') for x in stage1)
+    stage2 = [x for x in train if '-stage2_' in x and root in x][0]
+    assert f'--work-dir {root}/pretrain ' in stage2
+    assert 'train_cfg.max_epochs=2' in stage2
+    for m in ('rgb', 'mv'):
+        assert (f'model.{m}_encoder.init_cfg.checkpoint=$(cat '
+                f'{root}/stage1/{m}/last_checkpoint)') in stage2
+    # the evaluations: both encoders from the stage-2 run, the IMR rows'
+    # subset for fine-tuning and their shortened schedules
+    ft = [x for x in train if f'{root}/finetune ' in x][0]
+    linear = [x for x in train if f'{root}/linear ' in x][0]
+    assert '-subset-rgb-mv.py' in ft and ft.endswith(
+        'param_scheduler.1.T_max=19 param_scheduler.1.end=20')
+    assert linear.endswith('param_scheduler.0.T_max=10 '
+                           'param_scheduler.0.end=10')
+    for x in (ft, linear):
+        for m in ('rgb', 'mv'):
+            assert (f'model.backbone.backbones.{m}.init_cfg.checkpoint='
+                    f'$(cat {root}/pretrain/last_checkpoint)') in x
+    assert not any('convert_pretrained.py' in x for x in lines)
+    tests = [x for x in lines if 'tools/test.py' in x]
+    assert len(tests) == 2 * 2  # fine-tune and linear probe, no pretext
+    retrieval = [x for x in lines if 'tools/retrieval.py' in x]
+    assert len(retrieval) == 2 and (
+        f'$(cat {root}/linear/last_checkpoint)' in retrieval[0])
+
+
 def test_epochs_options_and_usage_errors(tmp_path):
     out = table3('--dry-run', '--seeds', '3', '--methods', 'rotation',
                  '--pretrain-epochs', '4', '--finetune-epochs', '6',
@@ -60,6 +99,7 @@ def test_epochs_options_and_usage_errors(tmp_path):
             for x in train] == ['4', '6', '5']
     for args in (['--methods', 'bogus'], ['--seeds', 'x'], ['--bogus'],
                  ['--pretrain-epochs', '1'], ['--linear-epochs', 'a'],
+                 ['--stage2-epochs', '0'],
                  ['a', 'b'], ['--seeds']):
         bad = table3('--dry-run', *args)
         assert bad.returncode == 2, args

@@ -73,6 +73,23 @@ test_step() {  # WORK_DIR CONFIG NAME [cfg-options...]: test the last
         keep_metrics "${dir}_${name}_test" "$name" "$(dirname "$dir")/$name.json"
     fi
 }
+# MVCGC pretraining at toy scale (configs/mvcgc/): stage 1 of the RGB and
+# of the MV encoder (STAGE1_DIR/rgb, STAGE1_DIR/mv), then stage 2 from
+# their last checkpoints (STAGE2_DIR); ckpt_of STAGE2_DIR has both encoders.
+MVCGC_TOY=configs/mvcgc/mvcgc-%s_r2plus1d-r18-tiny_1xb16-16x1x1-%s_toy_synthetic-%s.py
+mvcgc_pretrain() {  # STAGE1_DIR STAGE2_DIR SEED STAGE1_EPOCHS STAGE2_EPOCHS
+    local one=$1 two=$2 seed=$3 e1=$4 e2=$5 m cfg
+    for m in rgb mv; do
+        # shellcheck disable=SC2059  # the format is MVCGC_TOY
+        printf -v cfg "$MVCGC_TOY" stage1 20e "$m"
+        train_step "$one/$m" "$cfg" "$seed" "train_cfg.max_epochs=$e1"
+    done
+    # shellcheck disable=SC2059
+    printf -v cfg "$MVCGC_TOY" stage2 10e rgb-mv
+    train_step "$two" "$cfg" "$seed" "train_cfg.max_epochs=$e2" \
+        "model.rgb_encoder.init_cfg.checkpoint=$(ckpt_of "$one/rgb")" \
+        "model.mv_encoder.init_cfg.checkpoint=$(ckpt_of "$one/mv")"
+}
 retrieval_step() {  # CONFIG CHECKPOINT OUT [cfg-options...]: R@k -> OUT
     local cfg=$1 ckpt=$2 out=$3; shift 3
     if [ "$DRY" = 1 ]; then
