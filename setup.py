@@ -34,6 +34,10 @@ MMCV_RANGE = '>=2.0.0rc4,<2.2.0'  # what mmaction2 1.2.0 supports
 EXTRAS_REQUIRE = {
     'lite': [f'mmcv-lite{MMCV_RANGE}'],
     'tests': ['pytest', 'pytest-xdist'],
+    # TensorBoard logging: default_runtime.py adds mmengine's
+    # TensorboardVisBackend when it is installed. 2.18 is the first release
+    # that works with numpy 2.
+    'vis': ['tensorboard>=2.18,<3'],
 }
 
 

@@ -10,7 +10,7 @@ L2-normalised, neighbours by cosine similarity; a query is a hit at k when
 one of its k nearest train videos has its class.
 
     python tools/retrieval.py configs/linear/imr_r18-tiny-linear_*.py \\
-        work_dirs/quickstart_pretrain/backbone.pth --show-dir vis/retrieval
+        work_dirs/quickstart/backbone.pth --show-dir vis/retrieval
 
 CONFIG: any config with a model and a ``retrieval`` dict naming the two
 views of the data (configs/_base_/retrieval/*.py; the linear-probe configs
@@ -36,7 +36,13 @@ def main(argv=None) -> int:
     parser = tool_parser(__doc__, config='config with model and retrieval',
                          checkpoint='model or backbone checkpoint')
     parser.add_argument('--show-dir', help='write a picture per shown query '
-                        '(its I-frames and its 5 nearest train videos) here')
+                        '(its I-frames and its 5 nearest train videos, with '
+                        'classes, videos and similarities) here, named '
+                        'after the query video: <video>.png')
+    parser.add_argument('--label-file', help='class names for the '
+                        'pictures, one per line (line k = label k); '
+                        'default: retrieval.class_names of the config, '
+                        'else the classes.txt beside the test list')
     parser.add_argument('--num-show', type=int, default=8,
                         help='queries to draw with --show-dir, spread over '
                         'the test set (default: %(default)s)')
@@ -49,6 +55,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.num_show < 0:
         parser.error('--num-show must be >= 0')
+    import os.path as osp
+    if args.label_file and not osp.isfile(args.label_file):
+        print(f'error: --label-file {args.label_file}: no such file',
+              file=sys.stderr)
+        return 1
 
     import pickle
 
@@ -64,6 +75,8 @@ def main(argv=None) -> int:
         with result_on_stdout(args.json):
             cfg = Config.fromfile(args.config)
             cfg.merge_from_dict(args.cfg_options)
+            if args.label_file and isinstance(cfg.get('retrieval'), dict):
+                cfg.retrieval.class_names = args.label_file
             result = run_retrieval(cfg, args.checkpoint,
                                    args.trust_checkpoint, args.device,
                                    progress=True)

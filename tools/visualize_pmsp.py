@@ -13,8 +13,12 @@ highest motion-boundary energy: red = 2x2 grid, green = 3x3, blue = 4x4.
 
 CONFIG is a self-supervised config with a PMSP head (IMRSelfSup). Writes
 DIR/<video>_pmsp.png (labels), and with CHECKPOINT also
-DIR/<video>_pmsp_pred.png (labels left, prediction right) and prints the
-PMSP accuracy on the clip.
+DIR/<video>_pmsp_pred.png (labels left, prediction right, with the share
+of cells right) and prints the PMSP accuracy on the clip. <video> is the
+file's stem made safe for file names, with _clip<k> for --view k > 0. The
+I-frames are enlarged (integer factor, nearest neighbour) to at least
+160 px; the GOPs are named above the columns, the temporal scales left of
+the rows, the box colours under the grid.
 
 Exit codes: 0 written; 1 the video / config / checkpoint could not be used;
 2 bad arguments.
@@ -55,6 +59,7 @@ def main(argv=None) -> int:
                                                 trust_checkpoints)
     from mmaction_imr.visualization import (draw_pmsp_comparison,
                                             draw_pmsp_grid)
+    from mmaction_imr.visualization.names import safe_name
     trusted = [args.checkpoint] if args.trust_checkpoint else []
     try:
         with trust_checkpoints(trusted):
@@ -65,18 +70,23 @@ def main(argv=None) -> int:
             raise ValueError(f'--view {args.view}: the test pipeline of '
                              f'{args.config} gives {len(res.imgs)} view(s)')
         v = args.view
-        stem = osp.join(args.out_dir, osp.splitext(
-            osp.basename(args.video))[0] + '_pmsp')
+        video = osp.basename(args.video)
+        name = safe_name(osp.splitext(video)[0])
+        if v:
+            name += f'_clip{v}'
+        stem = osp.join(args.out_dir, name + '_pmsp')
+        title = f'{video}   (view {v} of 0-{len(res.imgs) - 1})'
         os.makedirs(args.out_dir, exist_ok=True)
         _write(stem + '.png', draw_pmsp_grid(
-            res.imgs[v], res.gt_labels[v], res.spatial, res.temporal))
+            res.imgs[v], res.gt_labels[v], res.spatial, res.temporal,
+            f'{title}: PMSP ground truth'))
         if args.checkpoint:
             acc = float((res.gt_labels[v] == res.pred_labels[v]).mean())
             print(f'PMSP accuracy on this clip: {acc:.3f} '
                   f'({res.gt_labels.shape[1]} labels)')
             _write(stem + '_pred.png', draw_pmsp_comparison(
                 res.imgs[v], res.gt_labels[v], res.pred_labels[v],
-                res.spatial, res.temporal))
+                res.spatial, res.temporal, [title]))
     except (CompressedVideoError, CheckpointReadError, OSError, ValueError,
             KeyError, pickle.UnpicklingError) as err:
         # UntrustedCheckpointError is an UnpicklingError

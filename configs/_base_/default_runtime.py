@@ -47,7 +47,18 @@ model_wrapper_cfg = dict(
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 
+# Every logged scalar goes to <work_dir>/<timestamp>/vis_data/scalars.json
+# (JSON lines, drawn by tools/analysis/plot_curves.py), and to TensorBoard
+# as well when it is installed (`pip install -e ".[vis]"`). The test runs
+# when the config is loaded, so a dumped config names the backends its run
+# used. `__import__`, not an `import` statement: mmengine reads a config
+# with an import of a module outside the interpreter's prefix (the standard
+# library, seen from a venv) as a new-style lazy-import config.
+_find_spec = __import__('importlib.util').util.find_spec
 vis_backends = [dict(type='LocalVisBackend')]
+if _find_spec('tensorboard') is not None:
+    vis_backends.append(dict(type='TensorboardVisBackend'))
+del _find_spec
 visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
 
 log_level = 'INFO'

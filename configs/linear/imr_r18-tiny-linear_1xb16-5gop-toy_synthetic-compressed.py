@@ -1,8 +1,8 @@
 # Linear probe at toy scale (docs/evaluation.md): the backbone of a toy
 # pretraining run, frozen, and one linear layer on its pooled embedding
 # (128 + 32 + 32), trained on the synthetic train set. The backbone is the
-# weights-only file of tools/convert_pretrained.py (the quickstart's
-# --selfsup path writes it here); it is loaded into the backbone only.
+# weights-only file of tools/convert_pretrained.py (tools/quickstart.sh
+# writes it here); it is loaded into the backbone only.
 # Every stage of every pathway is frozen (stem + res2..res5 and the fusions
 # between them: requires_grad=False, eval mode), and norm_eval keeps every
 # BN layer in eval mode, so the backbone and its BN statistics do not
@@ -12,7 +12,7 @@ _base_ = [
     '../toy/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py',
     '../_base_/retrieval/synthetic_compressed.py'
 ]
-pretrained = 'work_dirs/quickstart_pretrain/backbone.pth'
+pretrained = 'work_dirs/quickstart/backbone.pth'
 model = dict(
     backbone=dict(
         frozen_stages=4,

@@ -8,5 +8,5 @@ on its own.
 """
 __all__ = [
     'flops', 'loader_benchmark', 'model_benchmark', 'pretext_benchmark',
-    'seeds', 'sensitivity', 'stream_stats', 'timing'
+    'run_summary', 'seeds', 'sensitivity', 'stream_stats', 'timing'
 ]

@@ -18,6 +18,8 @@ videos through mmengine's ``Evaluator`` and ``VideoRetrievalRecall``.
 import copy
 import os
 import os.path as osp
+import warnings
+from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
@@ -118,13 +120,26 @@ def run_retrieval(cfg: Config,
 
 
 def _read_classes(spec: Dict) -> Optional[List[str]]:
+    """``class_names`` of the retrieval dict (a file or a list), else the
+    ``classes.txt`` beside the query (test) annotation list, if any.
+
+    A ``class_names`` file that does not exist (a config's default path,
+    with the data somewhere else) is reported and passed over: the pictures
+    are not worth stopping for after the features are computed.
+    """
+    from mmaction_imr.prepare.filelist import classes_beside, read_classes
     path = spec.get('class_names')
-    if path is None:
-        return None
     if isinstance(path, (list, tuple)):
         return [str(c) for c in path]
-    from mmaction_imr.prepare.filelist import read_classes
-    return read_classes(path)
+    if path and osp.isfile(path):
+        return read_classes(path)
+    beside = classes_beside(
+        spec['query_dataloader'].get('dataset', {}).get('ann_file'))
+    if path:
+        warnings.warn(f'retrieval.class_names: {path}: no such file; class '
+                      + ('names from the classes.txt beside the test list'
+                         if beside else 'numbers') + ' in the pictures')
+    return beside
 
 
 def _iframes(dataset, index: int) -> Optional[np.ndarray]:
@@ -145,7 +160,12 @@ def neighbor_pictures(cfg: Config,
                       feature: str = EMBEDDING) -> List[str]:
     """One picture per query for ``num_show`` queries spread over the test
     set: its I-frames and those of its ``k`` nearest train videos, with
-    classes and cosine similarities (the paper's Appendix D figures).
+    classes, videos and cosine similarities (the paper's Appendix D
+    figures), written as ``<video>.png`` (the query video's stem, its
+    folders prepended when another test video has the same stem).
+
+    Class names: the ``class_names`` of the retrieval dict, else the
+    ``classes.txt`` beside the query annotation list; else numbers.
 
     Returns:
         The paths written (none when the data has no RGB I-frames).
@@ -153,6 +173,8 @@ def neighbor_pictures(cfg: Config,
     import cv2
 
     from mmaction_imr.visualization import draw_retrieval
+    from mmaction_imr.visualization.names import (class_name, unique_names,
+                                                  video_title)
     spec = check_retrieval_cfg(cfg)
     classes = _read_classes(spec)
     q = center_normalize(result.query.features[feature])
@@ -164,27 +186,40 @@ def neighbor_pictures(cfg: Config,
         for role in (QUERY, GALLERY)
     }
 
-    def name(label: int) -> str:
-        return classes[label] if classes and 0 <= label < len(
-            classes) else str(label)
+    def filename(role: str, index: int) -> str:
+        return str(datasets[role].get_data_info(index).get('filename',
+                                                             index))
+
+    def video(role: str, index: int) -> str:
+        return video_title(filename(role, index),
+                           (datasets[role].data_prefix or {}).get('video'))
 
     os.makedirs(out_dir, exist_ok=True)
     written = []
     num_queries = len(result.query)
     chosen = sorted({int(round(i)) for i in np.linspace(
         0, num_queries - 1, min(num_show, num_queries))}) if num_show else []
+    files = [filename(QUERY, i) for i in range(len(datasets[QUERY]))]
+    names, repeats, seen = unique_names(files), Counter(files), Counter()
+    picture = []  # per query: its name, _clip<k> for a repeated video
+    for f in files:
+        picture.append(names[f] + (f'_clip{seen[f]}' if repeats[f] > 1
+                                   else ''))
+        seen[f] += 1
     for qi in chosen:
         frames = _iframes(datasets[QUERY], qi)
         if frames is None:
             return written
         neighbors = [_iframes(datasets[GALLERY], int(j)) for j in idx[qi]]
         img = draw_retrieval(
-            frames, name(int(result.query.labels[qi])), neighbors,
-            [name(int(result.gallery.labels[j])) for j in idx[qi]],
-            sims[qi].tolist())
-        info = datasets[QUERY].get_data_info(qi)
-        stem = osp.splitext(osp.basename(str(info.get('filename', qi))))[0]
-        path = osp.join(out_dir, f'query_{qi:04d}_{stem}.png')
+            frames, class_name(int(result.query.labels[qi]), classes),
+            neighbors,
+            [class_name(int(result.gallery.labels[j]), classes)
+             for j in idx[qi]],
+            sims[qi].tolist(),
+            query_name=video(QUERY, qi),
+            neighbor_names=[video(GALLERY, int(j)) for j in idx[qi]])
+        path = osp.join(out_dir, f'{picture[qi]}.png')
         if not cv2.imwrite(path, img[..., ::-1]):
             raise OSError(f'{path}: could not write the image')
         written.append(path)

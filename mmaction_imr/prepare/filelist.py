@@ -27,7 +27,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 __all__ = [
     'VIDEO_EXTENSIONS', 'FileListError', 'Item', 'format_line', 'write_list',
-    'read_list', 'write_classes', 'read_classes', 'scan_class_folders',
+    'read_list', 'write_classes', 'read_classes', 'classes_beside',
+    'scan_class_folders',
     'split_per_class', 'parse_ucf101_splits', 'parse_hmdb51_splits',
     'index_videos', 'resolve_split', 'write_split_lists'
 ]
@@ -124,6 +125,19 @@ def read_classes(path: str) -> List[str]:
     if len(set(names)) != len(names):
         raise FileListError(f'{path}: duplicate class names')
     return names
+
+
+def classes_beside(ann_file: Optional[str]) -> Optional[List[str]]:
+    """The class names of the ``classes.txt`` in the folder of an annotation
+    list, where ``build_filelist.py`` and ``make_synthetic.py`` write it.
+
+    Returns:
+        The names, or None when there is no such file (or no list).
+    """
+    if not ann_file:
+        return None
+    path = osp.join(osp.dirname(str(ann_file)), 'classes.txt')
+    return read_classes(path) if osp.isfile(path) else None
 
 
 def scan_class_folders(

@@ -19,7 +19,14 @@ import numpy as np
 from mmaction_imr.pretext.pmsp import (DEFAULT_SPATIAL, DEFAULT_TEMPORAL,
                                        cell_box, pmsp_levels)
 
-__all__ = ['PMSP_COLORS', 'draw_pmsp_grid', 'draw_pmsp_comparison']
+from .clip import check_frames
+from .layout import (MIN_SIDE, Caption, draw_grid, hstack, key_band,
+                     text_band, upscale, vstack)
+
+__all__ = [
+    'PMSP_COLORS', 'draw_pmsp_grid', 'draw_pmsp_comparison',
+    'draw_pmsp_legend'
+]
 
 #: RGB colour per grid size (paper: red 2x2, green 3x3, blue 4x4).
 PMSP_COLORS: Dict[int, Tuple[int, int, int]] = {
@@ -33,17 +40,25 @@ def _color(s: int, spatial: Sequence[int]) -> Tuple[int, int, int]:
     return _OTHER_COLORS[list(spatial).index(s) % len(_OTHER_COLORS)]
 
 
-def _text(img: np.ndarray, text: str, org: Tuple[int, int],
-          scale: float) -> None:
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
-                max(1, int(round(scale * 2))), cv2.LINE_AA)
+def draw_pmsp_legend(spatial: Sequence[int] = DEFAULT_SPATIAL,
+                     width: int = 0) -> np.ndarray:
+    """A band naming the box colours (red = 2x2 grid ...).
+
+    Returns:
+        ``uint8`` RGB band, ``LINE_HEIGHT + PAD`` px high.
+    """
+    return key_band([(f'{s}x{s} grid', _color(s, spatial)) for s in spatial],
+                    'boxes: cell of most motion-boundary energy in a',
+                    width)
 
 
 def draw_pmsp_grid(frames: np.ndarray,
                    labels: Sequence[int],
                    spatial: Sequence[int] = DEFAULT_SPATIAL,
                    temporal: Sequence[int] = DEFAULT_TEMPORAL,
-                   title: Optional[str] = None) -> np.ndarray:
+                   title: Optional[Caption] = None,
+                   min_side: Optional[int] = MIN_SIDE,
+                   legend: bool = True) -> np.ndarray:
     """Draw the PMSP boxes of one clip on its I-frames.
 
     Args:
@@ -54,34 +69,29 @@ def draw_pmsp_grid(frames: np.ndarray,
         spatial: grid sizes. Defaults to (2, 3, 4).
         temporal: temporal scales, each ``<= T``. Defaults to (1, 3, 5).
         title: optional caption above the grid.
+        min_side: frames are enlarged by an integer factor to at least this
+            short side (px) before the boxes are drawn; None keeps them.
+        legend: a band under the grid naming the box colours.
 
     Returns:
-        ``uint8`` RGB image: a white margin with the row names (``t=1``...)
-        on the left, ``len(temporal)`` rows of ``T`` frames.
+        ``uint8`` RGB image: the title, the GOPs (``GOP 0`` ...) above the
+        columns, the temporal scales (``t=1`` ...) left of the
+        ``len(temporal)`` rows of ``T`` frames, and the legend.
     """
-    frames = np.asarray(frames)
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
-        raise ValueError(f'frames must be uint8 [T, H, W, 3], got '
-                         f'{frames.dtype} {frames.shape}')
-    num_gops, h, w, _ = frames.shape
+    frames = check_frames(frames)
+    num_gops = frames.shape[0]
     levels = pmsp_levels(num_gops, spatial, temporal)
     labels = np.asarray(labels).reshape(-1)
     if len(labels) != len(levels):
         raise ValueError(f'{len(labels)} labels for {len(levels)} levels '
                          f'(spatial={tuple(spatial)}, '
                          f'temporal={tuple(temporal)})')
-    thick = max(1, min(h, w) // 80)
-    scale = max(0.4, min(h, w) / 300)
-    margin = int(60 * scale)
-    gap = max(2, thick * 2)
-    top = int(30 * scale) if title else 0
-    out = np.full((top + len(temporal) * (h + gap), margin + num_gops *
-                   (w + gap), 3), 255, np.uint8)
-    if title:
-        _text(out, title, (margin, int(22 * scale)), scale)
-    for row, t in enumerate(temporal):
-        y = top + row * (h + gap)
-        _text(out, f't={t}', (int(6 * scale), y + h // 2), scale)
+    frames = [upscale(f, min_side) for f in frames]
+    h, w = frames[0].shape[:2]
+    thick = max(2, min(h, w) // 60)
+    rows = []
+    for t in temporal:
+        row = []
         for g in range(num_gops):
             tile = frames[g].copy()  # never draw on the caller's array
             for lv, lab in zip(levels, labels):
@@ -93,28 +103,40 @@ def draw_pmsp_grid(frames: np.ndarray,
                 cv2.rectangle(tile, (x0 + half, y0 + half),
                               (x1 - 1 - half, y1 - 1 - half),
                               _color(lv.s, spatial), thick)
-            x = margin + g * (w + gap)
-            out[y:y + h, x:x + w] = tile
-    return out
+            row.append(tile)
+        rows.append(row)
+    grid = draw_grid(rows, row_labels=[[f't={t}'] for t in temporal],
+                     column_labels=[f'GOP {g}' for g in range(num_gops)])
+    parts = [text_band([title], grid.shape[1])] if title else []
+    parts.append(grid)
+    if legend:
+        parts.append(draw_pmsp_legend(spatial, grid.shape[1]))
+    return vstack(parts, 0)
 
 
 def draw_pmsp_comparison(frames: np.ndarray,
                          gt_labels: Sequence[int],
                          pred_labels: Sequence[int],
                          spatial: Sequence[int] = DEFAULT_SPATIAL,
-                         temporal: Sequence[int] = DEFAULT_TEMPORAL
-                         ) -> np.ndarray:
+                         temporal: Sequence[int] = DEFAULT_TEMPORAL,
+                         lines: Sequence[Caption] = (),
+                         min_side: Optional[int] = MIN_SIDE) -> np.ndarray:
     """Ground-truth grid (left) and predicted grid (right), Figures 13-14.
 
-    Args: as :func:`draw_pmsp_grid`, with both label vectors.
+    Args: as :func:`draw_pmsp_grid`, with both label vectors, and
+        ``lines``: caption lines above both grids (video, accuracy).
 
     Returns:
         ``uint8`` RGB image.
     """
     gt = draw_pmsp_grid(frames, gt_labels, spatial, temporal,
-                        'Ground-truth PMSP labels')
+                        'PMSP ground truth', min_side, legend=False)
+    pred_labels = np.asarray(pred_labels).reshape(-1)
+    acc = float((np.asarray(gt_labels).reshape(-1) == pred_labels).mean())
     pred = draw_pmsp_grid(frames, pred_labels, spatial, temporal,
-                          'Prediction results')
-    sep = np.full((gt.shape[0], max(8, gt.shape[1] // 60), 3), 255, np.uint8)
-    return np.concatenate([gt, sep, pred], axis=1)
-
+                          f'PMSP prediction ({acc:.0%} of the cells right)',
+                          min_side, legend=False)
+    both = hstack([gt, pred], max(16, gt.shape[1] // 40))
+    parts = [text_band(lines, both.shape[1])] if lines else []
+    parts += [both, draw_pmsp_legend(spatial, both.shape[1])]
+    return vstack(parts, 0)

@@ -6,12 +6,13 @@ clip, its I-frames side by side under a caption: the query first, then its
 neighbours best first, each framed green when its class is the query's and
 red when it is not.
 """
-from typing import Sequence
+from typing import Optional, Sequence
 
 import cv2
 import numpy as np
 
 from .clip import draw_iframes
+from .layout import MIN_SIDE, key_band, text_band, vstack
 
 __all__ = ['draw_retrieval']
 
@@ -27,7 +28,10 @@ def draw_retrieval(query: np.ndarray,
                    query_class: str,
                    neighbors: Sequence[np.ndarray],
                    neighbor_classes: Sequence[str],
-                   similarities: Sequence[float]) -> np.ndarray:
+                   similarities: Sequence[float],
+                   query_name: Optional[str] = None,
+                   neighbor_names: Optional[Sequence[str]] = None,
+                   min_side: Optional[int] = MIN_SIDE) -> np.ndarray:
     """A query clip above its nearest neighbours.
 
     Args:
@@ -37,32 +41,42 @@ def draw_retrieval(query: np.ndarray,
             best first.
         neighbor_classes: their class names.
         similarities: their cosine similarities to the query.
+        query_name: the query video (e.g. its path in the annotation list),
+            shown in its caption.
+        neighbor_names: the neighbours' videos, likewise.
+        min_side: frames are enlarged by an integer factor to at least this
+            short side (px); None keeps them.
 
     Returns:
-        ``uint8`` RGB image, white background, one row per clip.
+        ``uint8`` RGB image, white background: a key of the frame colours,
+        then one row per clip under its caption.
     """
     if not len(neighbors) == len(neighbor_classes) == len(similarities):
         raise ValueError(
             f'got {len(neighbors)} neighbours, {len(neighbor_classes)} '
             f'classes and {len(similarities)} similarities')
-    h = np.asarray(query).shape[1]
-    border = max(2, h // 24)
-    rows = [_framed(draw_iframes(query, [f'query: {query_class}']),
-                    (255, 255, 255), border)]
-    for rank, (frames, name, sim) in enumerate(
-            zip(neighbors, neighbor_classes, similarities), 1):
-        hit = name == query_class
-        caption = f'#{rank} {name}  cos {float(sim):.3f}'
-        rows.append(_framed(draw_iframes(frames, [caption]),
-                            _HIT if hit else _MISS, border))
+    if neighbor_names is not None and len(neighbor_names) != len(neighbors):
+        raise ValueError(f'got {len(neighbors)} neighbours and '
+                         f'{len(neighbor_names)} names')
+    names = list(neighbor_names or [None] * len(neighbors))
+
+    def caption(text: str, name: Optional[str]) -> str:
+        return f'{text}   ({name})' if name else text
+
+    border = 4
+    rows = [_framed(draw_iframes(query, [caption(
+        f'query: {query_class}', query_name)], min_side), (255, 255, 255),
+        border)]
+    for rank, (frames, cls, sim, name) in enumerate(
+            zip(neighbors, neighbor_classes, similarities, names), 1):
+        hit = cls == query_class
+        text = f'#{rank} {cls}   cos {float(sim):.3f}'
+        rows.append(_framed(draw_iframes(frames, [caption(text, name)],
+                                         min_side), _HIT if hit else _MISS,
+                            border))
     width = max(r.shape[1] for r in rows)
-    gap = np.full((border * 2, width, 3), 255, np.uint8)
-    out = []
-    for k, row in enumerate(rows):
-        pad = width - row.shape[1]
-        out.append(np.pad(row, ((0, 0), (0, pad), (0, 0)),
-                          constant_values=255))
-        if k == 0:  # a wider gap between the query and its neighbours
-            out.append(gap)
-        out.append(gap[:border])
-    return np.concatenate(out[:-1])
+    key = key_band([('same class as the query', _HIT),
+                    ('another class', _MISS)], 'frame of a neighbour:', width)
+    body = [key, rows[0], text_band([f'{len(rows) - 1} nearest train '
+                                     'videos, most similar first'], width)]
+    return vstack(body + rows[1:], 2 * border)

@@ -6,6 +6,8 @@ import pytest
 import torch
 from mmengine.logging import HistoryBuffer
 
+from mmaction_imr.visualization.layout import LINE_HEIGHT, PAD
+
 
 def test_tool_labels_and_prediction(script, video, selfsup_files, tmp_path,
                                     capsys):
@@ -14,15 +16,21 @@ def test_tool_labels_and_prediction(script, video, selfsup_files, tmp_path,
     out = tmp_path / 'vis'
     assert tool.main([video, cfg, '--out-dir', str(out)]) == 0
     img = cv2.imread(str(out / 'square_pmsp.png'))
-    # 3 rows (t = 1, 3, 5) of 32 px frames, 5 I-frames per row
-    assert img is not None and img.shape[0] > 3 * 32
-    assert img.shape[1] > 5 * 32
+    # 3 rows (t = 1, 3, 5) of 32 px frames enlarged 5x, 5 I-frames per
+    # row, under the title and the GOP captions, above the colour legend
+    assert img is not None
+    assert img.shape[0] >= 3 * 160 + 3 * (LINE_HEIGHT + PAD)
+    assert img.shape[1] > 5 * 160
+    assert (img[:LINE_HEIGHT] < 255).any()  # the title
     assert not (out / 'square_pmsp_pred.png').exists()
-    assert tool.main([video, cfg, ckpt, '--out-dir', str(out),
-                      '--view', '2']) == 0
+    assert tool.main([video, cfg, ckpt, '--out-dir', str(out)]) == 0
     assert 'PMSP accuracy on this clip' in capsys.readouterr().out
     pred = cv2.imread(str(out / 'square_pmsp_pred.png'))
     assert pred.shape[1] > 2 * img.shape[1]
+    # another view of the test pipeline: another picture beside them
+    assert tool.main([video, cfg, '--out-dir', str(out), '--view', '2']) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        'square_clip2_pmsp.png', 'square_pmsp.png', 'square_pmsp_pred.png']
 
 
 def test_tool_errors(script, video, selfsup_files, tmp_path, capsys):

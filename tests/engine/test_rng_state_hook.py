@@ -1,6 +1,7 @@
 """RNGStateHook, CheckpointManifestHook and DistShutdownHook on a stand-in
 runner (the end-to-end kill / resume run is in tests/test_e2e.py)."""
 import atexit
+import os
 import random
 from types import SimpleNamespace
 
@@ -64,11 +65,16 @@ def test_manifest_records_what_the_checkpoint_hook_saved(tmp_path,
                                                          monkeypatch):
     monkeypatch.setenv('XDG_CONFIG_HOME', str(tmp_path / 'config'))
     hub = MessageHub.get_instance('test_manifest_hook')
-    runner = SimpleNamespace(message_hub=hub)
+    # the start is read on the work dir's file clock (coarser than
+    # time.time_ns(): a file written right after the start must count)
+    runner = SimpleNamespace(message_hub=hub, work_dir=str(tmp_path))
     old = tmp_path / 'epoch_1.pth'
     torch.save({'x': object}, old)  # written before this run started
+    past = old.stat().st_mtime_ns - 10**10
+    os.utime(old, ns=(past, past))
     hook = CheckpointManifestHook()
     hook.before_run(runner)
+    assert not list(tmp_path.glob('.run_start*'))  # the clock probe is gone
     hub.update_info('last_ckpt', str(old))
     hook.after_train_epoch(runner)
     assert not is_trusted(str(old))

@@ -27,6 +27,14 @@ def test_format_line_and_roundtrip(tmp_path):
     assert fl.read_classes(str(tmp_path / 'ind.txt')) == ['x', 'y']
 
 
+def test_classes_beside_the_list(tmp_path):
+    (tmp_path / 'val.txt').write_text('a/x.mp4 0\n')
+    assert fl.classes_beside(str(tmp_path / 'val.txt')) is None
+    assert fl.classes_beside(None) is None and fl.classes_beside('') is None
+    fl.write_classes(str(tmp_path / 'classes.txt'), ['run', 'jump'])
+    assert fl.classes_beside(str(tmp_path / 'val.txt')) == ['run', 'jump']
+
+
 def test_scan_class_folders(tmp_path):
     _touch(tmp_path, 'zumba/b.mp4', 'zumba/a.MP4', 'abseiling/k/c.avi',
            'abseiling/.hidden.mp4', 'abseiling/notes.txt', 'empty_cls/.keep')

@@ -1,4 +1,5 @@
-"""tools/analysis/dump_compressed.py: npz content, PNG panels, bad input."""
+"""tools/analysis/dump_compressed.py: npz content (compressed), captioned
+PNG panels with colour keys, bad input."""
 import os.path as osp
 
 import cv2
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 
 from mmaction_imr.codec import index_gops, read_clip
+from mmaction_imr.visualization.layout import GAP, LINE_HEIGHT, PAD
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools', 'analysis', 'dump_compressed.py')
@@ -38,13 +40,30 @@ def test_npz_matches_reader(tool, video, tmp_path, accumulate):
                      index=index_gops(video, 'auto'))
     np.testing.assert_array_equal(data['motion_vectors'], clip.motion_vectors)
     np.testing.assert_array_equal(data['residuals'], clip.residuals)
+    # Compressed: smaller than the same arrays saved uncompressed.
+    plain = tmp_path / 'plain.npz'
+    np.savez(plain, **{k: data[k] for k in data.files})
+    assert osp.getsize(out) < osp.getsize(plain)
     pngs = sorted((tmp_path / 'png').iterdir())
     assert len(pngs) == 10
     assert pngs[0].name == 'gop00_frame00014_P.png'
-    panel = cv2.imread(str(pngs[0]))
-    assert panel.shape == (32, 3 * 48, 3)
-    # Left third is the I-frame (RGB saved as BGR for cv2).
-    np.testing.assert_array_equal(panel[:, :48, ::-1], data['imgs'][0])
+    panel = cv2.imread(str(pngs[0]))[..., ::-1]  # RGB
+    # The title line, then the panel captions, then the three panels of
+    # 32 x 48 frames enlarged 5x (short side 160), then the colour keys.
+    top = 2 * (LINE_HEIGHT + PAD)
+    assert (panel[:LINE_HEIGHT] < 255).any()
+    assert (panel[LINE_HEIGHT + PAD:top, :3 * 240] < 255).any()
+    assert panel.shape[0] >= top + 160 and panel.shape[1] > 3 * 240
+    iframe = cv2.resize(data['imgs'][0], (240, 160),
+                        interpolation=cv2.INTER_NEAREST)
+    np.testing.assert_array_equal(panel[top:top + 160, :240], iframe)
+    residual = panel[top:top + 160, 2 * (240 + GAP):2 * (240 + GAP) + 240]
+    assert abs(float(residual.mean()) - 128) < 40  # mid-grey = 0
+    # the MV colour wheel right of the panels: every hue
+    hsv = cv2.cvtColor(np.ascontiguousarray(panel[:, 3 * 240 + 2 * GAP:]),
+                       cv2.COLOR_RGB2HSV)
+    vivid = hsv[(hsv[..., 1] > 200) & (hsv[..., 2] > 150)][:, 0]
+    assert len(np.unique(vivid // 20)) == 9
 
 
 def test_bad_video_one_line_exit_1(tmp_path, run_script):

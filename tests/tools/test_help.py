@@ -13,7 +13,9 @@ PY_TOOLS = [
     'tools/analysis/dump_compressed.py', 'tools/analysis/get_flops.py',
     'tools/analysis/benchmark_loader.py', 'tools/analysis/benchmark_model.py',
     'tools/analysis/benchmark_pretext.py', 'tools/analysis/stream_stats.py',
-    'tools/analysis/confusion_matrix.py', 'tools/merge_weights.py'
+    'tools/analysis/confusion_matrix.py', 'tools/analysis/plot_curves.py',
+    'tools/merge_weights.py', 'tools/analysis/summarize_seeds.py',
+    'tools/analysis/summarize_run.py'
 ]
 
 
@@ -56,7 +58,8 @@ def test_quickstart_arguments():
     assert out.returncode == 2 and 'unknown argument' in out.stderr
     out = subprocess.run(['bash', 'tools/quickstart.sh', '--help'],
                          cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and '--selfsup' in out.stdout
+    assert out.returncode == 0 and '--supervised' in out.stdout
+    assert '--pretrain-epochs' in out.stdout
 
 
 @pytest.mark.skipif(__import__('torch').cuda.is_available(),

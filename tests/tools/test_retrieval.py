@@ -50,6 +50,13 @@ def test_help_and_usage_errors(run_script):
     assert err.value.code == 2
 
 
+def test_missing_label_file_exits_1_first(tmp_path, capsys):
+    # before any feature is computed (the checkpoint is not even read)
+    missing = str(tmp_path / 'classes.txt')
+    assert _tool().main([TOY, 'x.pth', '--label-file', missing]) == 1
+    assert f'--label-file {missing}: no such file' in capsys.readouterr().err
+
+
 def test_config_without_retrieval_exits_1(tmp_path, capsys):
     cfg = tmp_path / 'plain.py'
     cfg.write_text("model = dict(type='MMRecognizer3D')\n")
@@ -91,10 +98,10 @@ def test_retrieval_run(synthetic, tmp_path):
         opts += [f'{key}.dataset.ann_file={synthetic}/{ann}.txt',
                  f'{key}.dataset.data_prefix.video={videos}',
                  f'{key}.num_workers=0', f'{key}.batch_size=4']
-    opts.append(f'retrieval.class_names={synthetic}/classes.txt')
     proc = subprocess.run(
         [sys.executable, TOOL, TOY, ckpt, '--json', '--show-dir', show,
-         '--num-show', '2', '--cfg-options', *opts],
+         '--num-show', '2', '--label-file', f'{synthetic}/classes.txt',
+         '--cfg-options', *opts],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout)
@@ -108,5 +115,15 @@ def test_retrieval_run(synthetic, tmp_path):
         assert values == sorted(values)  # recall grows with k
         assert values[-1] == 1.0  # k >= gallery size: every class found
     pictures = sorted(os.listdir(show))
-    assert len(pictures) == 2 and all(p.endswith('.png') for p in pictures)
-    assert result['pictures'] == [osp.join(show, p) for p in pictures]
+    # named after the query videos: <class>/val_0000.mp4, one per class,
+    # so the folder tells them apart
+    classes = open(f'{synthetic}/classes.txt').read().split()
+    assert len(pictures) == 2
+    assert all(p[:-len('_val_0000.png')] in classes and
+               p.endswith('_val_0000.png') for p in pictures), pictures
+    assert sorted(result['pictures']) == [osp.join(show, p)
+                                          for p in pictures]
+    import cv2
+    img = cv2.imread(osp.join(show, pictures[0]))
+    # a key line, the query and 5 neighbours, 56 px crops shown at 168 px
+    assert img.shape[0] > 6 * 168 and img.shape[1] > 5 * 168

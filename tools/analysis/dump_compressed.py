@@ -2,7 +2,8 @@
 
 Runs the loading transforms (``CompressedVideoInit`` -> ``SampleGOPs`` in
 test mode, i.e. the centre clip -> ``CompressedVideoDecode``) at the video's
-own resolution and saves an ``.npz`` with keys
+own resolution and saves a compressed ``.npz`` (``np.load`` reads it) with
+keys
 
     imgs            [T, H, W, 3]          uint8 RGB (the I-frames)
     motion_vectors  [T*kappa, H, W, 2]    float32 (u, v) pixels
@@ -10,9 +11,13 @@ own resolution and saves an ``.npz`` with keys
     frame_inds      [T*(1+kappa)]         int64 (I-frame, then its P-frames)
     pict_types      [T*(1+kappa)]         str ('I', 'P', 'B')
 
-With ``--show-dir`` it also writes one PNG per P-frame: its GOP's I-frame |
-colour-coded motion vectors (hue = direction, red = right; brightness =
-magnitude) | residual (mid-grey = 0).
+With ``--show-dir`` it also writes one PNG per P-frame,
+``gop<g>_frame<n>_<type>.png``: its GOP's I-frame | colour-coded motion
+vectors (hue = direction, red = right; brightness = length, one scale for
+the clip) | residual (mid-grey = 0), each captioned, with the video, GOP and
+frame above and the colour keys (an MV colour wheel with its u / v axes,
+the residual grey ramp) on the right; frames smaller than 160 px are
+enlarged (integer factor, nearest neighbour).
 
 Example:
     python tools/analysis/dump_compressed.py video.mp4 --out clip.npz \\
@@ -36,8 +41,8 @@ import mmaction_imr.register  # noqa: E402,F401  (shims + registration first)
 from mmaction_imr.codec import CompressedVideoError  # noqa: E402
 from mmaction_imr.datasets.transforms import (  # noqa: E402
     CompressedVideoDecode, CompressedVideoInit, SampleGOPs)
-from mmaction_imr.visualization import (flow_to_image,  # noqa: E402
-                                        residual_to_image)
+from mmaction_imr.visualization import (draw_pframe,  # noqa: E402
+                                        flow_scale)
 
 
 def parse_args(argv=None):
@@ -82,27 +87,30 @@ def load(video, gops, kappa, accumulate, virtual_gop):
     return results
 
 
-def write_panels(results, show_dir):
-    """One PNG per P-frame: I-frame | MV colours | residual."""
+def write_panels(results, show_dir, accumulate=False):
+    """One PNG per P-frame: I-frame | MV colours | residual, captioned."""
     from mmengine.utils import track_iter_progress
     os.makedirs(show_dir, exist_ok=True)
     kappa = results['kappa']
     mvs, res = results['motion_vectors'], results['residuals']
     inds = results['frame_inds'].reshape(-1, 1 + kappa)
     types = results['pict_types'].reshape(-1, 1 + kappa)
-    mag = np.linalg.norm(mvs, axis=-1)
     # One brightness scale for the clip so frames compare; robust to outliers.
-    top = max(float(np.percentile(mag, 99.5)), 1.0)
+    top = flow_scale(mvs)
+    what = 'accumulated ' if accumulate else ''
+    video = osp.basename(results['filename'])
     paths = []
     for n in track_iter_progress(range(len(mvs))):
         g, j = divmod(n, kappa)
-        panel = np.concatenate([
-            results['imgs'][g],
-            flow_to_image(mvs[n], top),
-            residual_to_image(res[n])
-        ], axis=1)
-        path = osp.join(show_dir, f'gop{g:02d}_frame{inds[g, 1 + j]:05d}_'
-                        f'{types[g, 1 + j]}.png')
+        frame, kind = int(inds[g, 1 + j]), types[g, 1 + j]
+        panel = draw_pframe(
+            results['imgs'][g], mvs[n], res[n],
+            lines=[f'{video}: GOP {g}, P-frame {j + 1} of {kappa} '
+                   f'(frame {frame}, {kind})'],
+            captions=(f'I-frame (frame {inds[g, 0]})',
+                      f'{what}motion vectors', f'{what}residual'),
+            max_magnitude=top)
+        path = osp.join(show_dir, f'gop{g:02d}_frame{frame:05d}_{kind}.png')
         cv2.imwrite(path, cv2.cvtColor(panel, cv2.COLOR_RGB2BGR))
         paths.append(path)
     return paths
@@ -118,7 +126,7 @@ def main(argv=None):
         return 1
     out_dir = osp.dirname(osp.abspath(args.out))
     os.makedirs(out_dir, exist_ok=True)
-    np.savez(
+    np.savez_compressed(
         args.out, imgs=results['imgs'],
         motion_vectors=results['motion_vectors'],
         residuals=results['residuals'], frame_inds=results['frame_inds'],
@@ -128,7 +136,7 @@ def main(argv=None):
           f"{results['img_shape'][1]}x{results['img_shape'][0]}, "
           f"frames {results['frame_inds'].tolist()}")
     if args.show_dir:
-        paths = write_panels(results, args.show_dir)
+        paths = write_panels(results, args.show_dir, args.accumulate)
         print(f'wrote {len(paths)} PNGs to {args.show_dir}')
     return 0
 

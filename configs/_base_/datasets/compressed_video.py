@@ -10,7 +10,11 @@ streams = ('imgs', 'motion_vectors', 'residuals')
 # keys a derived config or --cfg-options sees.
 __pack = [
     dict(type='FormatCompressedShape'),
-    dict(type='PackActionInputs', collect_keys=streams)
+    # mmaction2's meta keys, and the video file: the test pictures
+    # (--show-dir) are named after it.
+    dict(type='PackActionInputs', collect_keys=streams,
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'filename'))
 ]
 # Validation and testing read every clip at the same place and stop on a
 # video that cannot be decoded.

@@ -15,7 +15,11 @@ streams = ('imgs', 'motion_vectors')
 # of the config (mmengine drops them).
 __pack = [
     dict(type='FormatCompressedShape'),
-    dict(type='PackActionInputs', collect_keys=streams)
+    # mmaction2's meta keys, and the video file: the test pictures
+    # (--show-dir) are named after it.
+    dict(type='PackActionInputs', collect_keys=streams,
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'filename'))
 ]
 train_pipeline = [
     dict(type='DenseClipInit'),

@@ -1,6 +1,7 @@
 """Record the checkpoints a run writes, so that exactly those are trusted."""
 import os
 import os.path as osp
+import tempfile
 import time
 from typing import Dict, Optional, Tuple
 
@@ -41,7 +42,26 @@ class CheckpointManifestHook(Hook):
     def before_run(self, runner) -> None:
         # Only files written from now on are this run's: a resumed run's
         # message hub also names the checkpoints of the run it resumes.
-        self._start_ns = time.time_ns()
+        self._start_ns = self._fs_now(getattr(runner, 'work_dir', None))
+
+    @staticmethod
+    def _fs_now(folder: Optional[str]) -> int:
+        """Now, on the clock that stamps the files in ``folder``.
+
+        The kernel stamps files with a coarse clock (one tick, ~4 ms,
+        behind ``time.time_ns()``), and a network file system with the
+        server's clock, which may be seconds off: a checkpoint saved just
+        after a ``time.time_ns()`` start could look older than the run. The
+        mtime of a file written there now is on the checkpoints' clock.
+        """
+        if folder and osp.isdir(folder):
+            try:
+                with tempfile.NamedTemporaryFile(dir=folder,
+                                                 prefix='.run_start') as f:
+                    return os.fstat(f.fileno()).st_mtime_ns
+            except OSError:
+                pass  # read-only folder: the checkpoints cannot land there
+        return time.time_ns()
 
     @master_only
     def _record_new(self, runner) -> None:

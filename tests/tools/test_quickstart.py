@@ -1,0 +1,53 @@
+"""tools/quickstart.sh --dry-run: the main job's steps, in order, without
+running them."""
+import os.path as osp
+import subprocess
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def quickstart(*args):
+    return subprocess.run(['bash', osp.join(ROOT, 'tools', 'quickstart.sh'),
+                           *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_dry_run_main_job(tmp_path):
+    out = quickstart('--dry-run', '--pretrain-epochs', '7', str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    lines = [x for x in out.stdout.splitlines() if not x.startswith('[')]
+    tools = [x.split()[1] for x in lines if x.startswith('python ')]
+    order = ['tools/train.py', 'tools/test.py', 'tools/convert_pretrained.py',
+             'tools/train.py', 'tools/test.py',  # fine-tune
+             'tools/train.py', 'tools/test.py',  # scratch
+             'tools/train.py', 'tools/test.py',  # linear probe
+             'tools/retrieval.py', 'tools/analysis/dump_compressed.py',
+             'tools/visualize_pmsp.py', 'tools/visualize_pmsp.py',
+             'tools/analysis/plot_curves.py', 'tools/analysis/plot_curves.py',
+             'tools/analysis/confusion_matrix.py',
+             'tools/analysis/summarize_run.py']
+    data = [x for x in tools if 'make_synthetic' in x]
+    assert [x for x in tools if x not in data] == order
+    train = [x for x in lines if 'tools/train.py' in x]
+    assert 'imr-pmsp-ctp_' in train[0] and train[0].endswith(
+        'train_cfg.max_epochs=7 param_scheduler.1.T_max=6 '
+        'param_scheduler.1.end=7')
+    backbone = f'load_from={tmp_path}/backbone.pth'
+    assert backbone in train[1] and backbone in train[3]  # fine-tune, linear
+    assert 'load_from' not in train[2] and '-subset_' in train[2]
+    assert f'--out {tmp_path}/summary.json' in lines[-1]
+    assert f'--show-dir {tmp_path}/pictures/retrieval' in out.stdout
+    assert not tmp_path.joinpath('pretrain').exists()  # nothing ran
+
+
+def test_dry_run_supervised_and_bad_arguments(tmp_path):
+    out = quickstart('--dry-run', '--supervised', str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    train = [x for x in out.stdout.splitlines() if 'tools/train.py' in x]
+    assert len(train) == 1 and 'imr_r18-tiny_1xb16-' in train[0]
+    assert 'summarize_run.py' in out.stdout
+    for args in (['--pretrain-epochs', '1'], ['--pretrain-epochs'],
+                 ['a', 'b'], ['--seeds', '1']):
+        bad = quickstart('--dry-run', *args)
+        assert bad.returncode == 2, args
+        assert bad.stderr
