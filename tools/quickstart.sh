@@ -5,11 +5,13 @@
 # beside the same network trained from scratch -> linear probe -> video
 # retrieval -> pictures -> one table and WORK_ROOT/summary.json.
 #
-# usage: bash tools/quickstart.sh [--pretrain-epochs N] [--dry-run]
-#                                 [--supervised] [WORK_ROOT]
+# usage: bash tools/quickstart.sh [--pretrain-epochs N] [--finetune-epochs N]
+#            [--linear-epochs N] [--dry-run] [--supervised] [WORK_ROOT]
 #   WORK_ROOT           default work_dirs/quickstart
 #   --pretrain-epochs   PMSP+CTP epochs (default 15; the toy config's 30
 #                       learn CTP better, in twice the time)
+#   --finetune-epochs   fine-tuning, scratch and --supervised (default 40)
+#   --linear-epochs     linear probe (default 20, the config's)
 #   --supervised        instead: the supervised three-stream toy model on
 #                       all labelled clips, trained and tested
 #   --dry-run           print the commands instead of running them
@@ -24,10 +26,12 @@
 # fine-tuned model's confusion matrix.
 set -euo pipefail
 
-usage() { sed -n '8,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '8,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS=0
 PRE_EPOCHS=15
+FT_EPOCHS=40
+LIN_EPOCHS=20
 ROOT=""
 SUPERVISED=0
 for arg in "$@"; do  # the flag without a value; parse_args does the rest
@@ -35,10 +39,11 @@ for arg in "$@"; do  # the flag without a value; parse_args does the rest
 done
 args=()
 for arg in "$@"; do [ "$arg" = --supervised ] || args+=("$arg"); done
-declare -A OPTIONS=([--pretrain-epochs]=PRE_EPOCHS)
+declare -A OPTIONS=([--pretrain-epochs]=PRE_EPOCHS [--finetune-epochs]=FT_EPOCHS
+                    [--linear-epochs]=LIN_EPOCHS)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/steps.sh"
 parse_args ${args[@]+"${args[@]}"}
-check_epochs 2 "$PRE_EPOCHS"
+check_epochs 2 "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ $DRY = 1 ]; then
@@ -56,7 +61,8 @@ if [ $SUPERVISED = 1 ]; then
     ROOT=${ROOT:-work_dirs/quickstart_supervised}
     SUP=$TOY/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
     say "training $SUP (about 13 minutes)"
-    train_step "$ROOT/train" "$SUP" 0
+    # shellcheck disable=SC2046
+    train_step "$ROOT/train" "$SUP" 0 $(warm_cosine "$FT_EPOCHS")
     test_step "$ROOT/train" "$SUP" supervised
     run "$PY" tools/analysis/summarize_run.py "$ROOT" --out "$ROOT/summary.json" \
         --path "train=$ROOT/train"
@@ -72,19 +78,22 @@ PICS=$ROOT/pictures
 BACKBONE=$ROOT/backbone.pth
 
 say "1/6 PMSP+CTP pretraining, $PRE_EPOCHS epochs, no labels ($PRE)"
-train_step "$ROOT/pretrain" "$PRE" 0 "train_cfg.max_epochs=$PRE_EPOCHS" \
-    "param_scheduler.1.T_max=$((PRE_EPOCHS - 1))" "param_scheduler.1.end=$PRE_EPOCHS"
+# shellcheck disable=SC2046  # one word per option
+train_step "$ROOT/pretrain" "$PRE" 0 $(warm_cosine "$PRE_EPOCHS")
 test_step "$ROOT/pretrain" "$PRE" pretext
 todo "$BACKBONE" && run "$PY" tools/convert_pretrained.py \
     "$(ckpt_of "$ROOT/pretrain")" "$BACKBONE" --trust-checkpoint
-say "2/6 fine-tuning the backbone on 48 labelled clips ($FT)"
-train_step "$ROOT/finetune" "$FT" 0 "load_from=$BACKBONE"
+say "2/6 fine-tuning the backbone on 48 labelled clips, $FT_EPOCHS epochs ($FT)"
+# shellcheck disable=SC2046
+train_step "$ROOT/finetune" "$FT" 0 "load_from=$BACKBONE" $(warm_cosine "$FT_EPOCHS")
 test_step "$ROOT/finetune" "$FT" finetune
 say "3/6 the same from random weights ($SCRATCH)"
-train_step "$ROOT/scratch" "$SCRATCH" 0
+# shellcheck disable=SC2046
+train_step "$ROOT/scratch" "$SCRATCH" 0 $(warm_cosine "$FT_EPOCHS")
 test_step "$ROOT/scratch" "$FT" scratch
-say "4/6 linear probe on the frozen backbone ($LINEAR)"
-train_step "$ROOT/linear" "$LINEAR" 0 "load_from=$BACKBONE"
+say "4/6 linear probe on the frozen backbone, $LIN_EPOCHS epochs ($LINEAR)"
+# shellcheck disable=SC2046
+train_step "$ROOT/linear" "$LINEAR" 0 "load_from=$BACKBONE" $(cosine "$LIN_EPOCHS")
 test_step "$ROOT/linear" "$LINEAR" linear
 say "5/6 video retrieval: val clips query the train clips"
 if [ $DRY = 1 ]; then

@@ -66,13 +66,6 @@ pretrain_config() {  # METHOD -> "CONFIG [cfg-options...]" ("" for scratch)
 for m in $METHODS; do
     pretrain_config "$m" > /dev/null || { echo "unknown method: $m" >&2; exit 2; }
 done
-# The toy schedules: a linear warm-up epoch then cosine to 0 (pretraining,
-# fine-tuning); cosine from epoch 0 (linear probe). Shortened to N epochs.
-warm_cosine() {
-    echo "train_cfg.max_epochs=$1 param_scheduler.1.T_max=$(($1 - 1))" \
-        "param_scheduler.1.end=$1"
-}
-cosine() { echo "train_cfg.max_epochs=$1 param_scheduler.0.T_max=$1 param_scheduler.0.end=$1"; }
 FT_SCRATCH=$TOY/imr_r18-tiny-subset_1xb8-5gop-toy_synthetic-compressed.py
 FT=$TOY/imr_r18-tiny-pmsp-ctp-ft_1xb8-5gop-toy_synthetic-compressed.py
 LINEAR=configs/linear/imr_r18-tiny-linear_1xb16-5gop-toy_synthetic-compressed.py

@@ -40,6 +40,14 @@ check_epochs() {  # MIN N...: every N an integer >= MIN, else exit 2
             || { echo "epochs must be integers >= $min, got: $n" >&2; exit 2; }
     done
 }
+# The toy schedules shortened to N epochs, as cfg-options: a linear warm-up
+# epoch then cosine to 0 (pretraining, fine-tuning), or cosine from epoch 0
+# (the linear probe).
+warm_cosine() {
+    echo "train_cfg.max_epochs=$1 param_scheduler.1.T_max=$(($1 - 1))" \
+        "param_scheduler.1.end=$1"
+}
+cosine() { echo "train_cfg.max_epochs=$1 param_scheduler.0.T_max=$1 param_scheduler.0.end=$1"; }
 run() { if [ "$DRY" = 1 ]; then echo "$*"; else "$@"; fi; }
 todo() { [ "$DRY" = 1 ] || [ ! -e "$1" ]; }
 ckpt_of() {  # WORK_DIR -> its last checkpoint
