@@ -92,8 +92,10 @@ say "3/6 the same from random weights ($SCRATCH)"
 train_step "$ROOT/scratch" "$SCRATCH" 0 $(warm_cosine "$FT_EPOCHS")
 test_step "$ROOT/scratch" "$FT" scratch
 say "4/6 linear probe on the frozen backbone, $LIN_EPOCHS epochs ($LINEAR)"
+# (the linear config loads the backbone alone, through its init_cfg)
 # shellcheck disable=SC2046
-train_step "$ROOT/linear" "$LINEAR" 0 "load_from=$BACKBONE" $(cosine "$LIN_EPOCHS")
+train_step "$ROOT/linear" "$LINEAR" 0 "model.backbone.init_cfg.checkpoint=$BACKBONE" \
+    $(cosine "$LIN_EPOCHS")
 test_step "$ROOT/linear" "$LINEAR" linear
 say "5/6 video retrieval: val clips query the train clips"
 if [ $DRY = 1 ]; then

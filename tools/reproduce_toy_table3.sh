@@ -119,7 +119,8 @@ for m in $METHODS; do
         test_step "$dir/finetune" "$FT" finetune
         [ -n "$backbone" ] || continue
         # shellcheck disable=SC2046
-        train_step "$dir/linear" "$LINEAR" "$s" "load_from=$backbone" \
+        train_step "$dir/linear" "$LINEAR" "$s" \
+            "model.backbone.init_cfg.checkpoint=$backbone" \
             $(cosine "$LIN_EPOCHS")
         test_step "$dir/linear" "$LINEAR" linear
         retrieval_step "$LINEAR" "$backbone" "$dir/retrieval.json"

@@ -33,7 +33,10 @@ def test_dry_run_main_job(tmp_path):
         'train_cfg.max_epochs=7 param_scheduler.1.T_max=6 '
         'param_scheduler.1.end=7')
     backbone = f'load_from={tmp_path}/backbone.pth'
-    assert backbone in train[1] and backbone in train[3]  # fine-tune, linear
+    assert backbone in train[1]  # fine-tune
+    # the linear config loads the backbone alone, through its init_cfg
+    assert (f'model.backbone.init_cfg.checkpoint={tmp_path}/backbone.pth'
+            in train[3])
     assert 'load_from' not in train[2] and '-subset_' in train[2]
     assert f'--out {tmp_path}/summary.json' in lines[-1]
     assert f'--show-dir {tmp_path}/pictures/retrieval' in out.stdout

@@ -38,6 +38,9 @@ def test_dry_run_every_step_of_every_method(tmp_path):
     assert all(x.endswith('train_cfg.max_epochs=10 param_scheduler.1.T_max=9'
                           ' param_scheduler.1.end=10') for x in pre)
     linear = [x for x in train if '/linear ' in x]
+    assert all('model.backbone.init_cfg.checkpoint=' in x
+               and 'backbone.pth' in x and 'load_from' not in x
+               for x in linear)
     assert len(linear) == 4 and all(
         x.endswith('train_cfg.max_epochs=10 param_scheduler.0.T_max=10 '
                    'param_scheduler.0.end=10') for x in linear)
