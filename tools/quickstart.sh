@@ -64,8 +64,8 @@ if [ $SUPERVISED = 1 ]; then
     # shellcheck disable=SC2046
     train_step "$ROOT/train" "$SUP" 0 $(warm_cosine "$FT_EPOCHS")
     test_step "$ROOT/train" "$SUP" supervised
-    run "$PY" tools/analysis/summarize_run.py "$ROOT" --out "$ROOT/summary.json" \
-        --path "train=$ROOT/train"
+    run "$PY" tools/analysis/summarize_run.py "$ROOT" --sections supervised \
+        --out "$ROOT/summary.json" --path "train=$ROOT/train"
     say "checkpoints and logs: $ROOT/train"
     exit 0
 fi

@@ -11,9 +11,9 @@ figure of the summary to its file and key. Pure Python.
 import json
 import os.path as osp
 from collections import OrderedDict
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
-__all__ = ['FIGURES', 'collect_figures', 'format_figures']
+__all__ = ['FIGURES', 'MAIN_JOB', 'collect_figures', 'format_figures']
 
 # summary section -> figure -> (file in the run folder, key path in it)
 FIGURES: 'OrderedDict[str, OrderedDict[str, Tuple[str, str]]]' = OrderedDict(
@@ -28,6 +28,9 @@ FIGURES: 'OrderedDict[str, OrderedDict[str, Tuple[str, str]]]' = OrderedDict(
         for k in (1, 5, 10)),
     # the supervised model on every labelled clip (quickstart --supervised)
     supervised=OrderedDict(top1=('supervised.json', 'supervised/acc/top1')))
+
+# the sections of tools/quickstart.sh's main job
+MAIN_JOB = ('pretext', 'finetune', 'scratch', 'linear', 'retrieval')
 
 _LABELS = {
     'pretext': 'pretext accuracy (val clips)',
@@ -52,9 +55,10 @@ def _lookup(obj: Mapping, path: str) -> Optional[float]:
     return None
 
 
-def collect_figures(root: str) -> Tuple[Dict[str, Dict[str, float]],
-                                         List[str]]:
-    """The figures of the run in ``root``.
+def collect_figures(root: str, sections: Sequence[str] = MAIN_JOB
+                    ) -> Tuple[Dict[str, Dict[str, float]], List[str]]:
+    """The figures of ``sections`` (names of :data:`FIGURES`) of the run
+    in ``root``.
 
     Returns:
         tuple: ``(figures, missing)``: ``figures[section][name]`` for every
@@ -62,13 +66,17 @@ def collect_figures(root: str) -> Tuple[Dict[str, Dict[str, float]],
         of those that do not (a step not run, e.g. the scratch baseline).
 
     Raises:
-        ValueError: a metric file that exists is not JSON (names the file).
+        ValueError: an unknown section, or a metric file that exists is not
+            JSON (names the file).
     """
+    unknown = [x for x in sections if x not in FIGURES]
+    if unknown:
+        raise ValueError(f'unknown sections {unknown}; known: {list(FIGURES)}')
     figures: Dict[str, Dict[str, float]] = OrderedDict()
     missing: List[str] = []
     cache: Dict[str, Optional[Mapping]] = {}
-    for section, entries in FIGURES.items():
-        for name, (fname, key) in entries.items():
+    for section in sections:
+        for name, (fname, key) in FIGURES[section].items():
             path = osp.join(root, fname)
             if path not in cache:
                 cache[path] = None

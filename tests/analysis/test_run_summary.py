@@ -34,7 +34,11 @@ def test_collect_figures_maps_each_file_and_key(tmp_path):
         'finetune': {'top1': 0.75}, 'scratch': {'top1': 0.625},
         'linear': {'top1': 0.375},
         'retrieval': {'r@1': 0.125, 'r@5': 0.5, 'r@10': 0.625}}
-    assert missing == ['supervised.top1']
+    assert missing == []
+    assert collect_figures(str(tmp_path), ['supervised']) == (
+        {}, ['supervised.top1'])
+    with pytest.raises(ValueError, match='unknown sections'):
+        collect_figures(str(tmp_path), ['nope'])
     table = format_figures(figures)
     assert '| fine-tuned top-1 (3 crops) | 75.0 |' in table
     assert '| retrieval R@5 | 50.0 |' in table
@@ -65,9 +69,12 @@ def test_cli_writes_the_summary(run_script, tmp_path):
     assert summary['pretext']['pmsp_mean'] == 0.5
     assert summary['retrieval']['r@10'] == 0.625
     assert summary['paths'] == {'pictures': 'vis/x', 'backbone': 'b.pth'}
-    assert summary['missing'] == ['supervised.top1']
+    assert summary['missing'] == []
     assert '| linear probe top-1 | 37.5 |' in stdout
-    assert 'not run: supervised.top1' in stdout
+    assert 'not run' not in stdout
+    (tmp_path / 'scratch.json').unlink()
+    code, stdout, _ = run_script('tools/analysis/summarize_run.py', tmp_path)
+    assert code == 0 and 'not run: scratch.top1' in stdout
 
 
 def test_cli_errors(run_script, tmp_path):

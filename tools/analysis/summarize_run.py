@@ -10,7 +10,8 @@ of tools/test.py; retrieval.json: tools/retrieval.py --json) and writes
      "retrieval": {"r@1": ..., "r@5": ..., "r@10": ...},
      "missing": [...], "paths": {...}}
 
-(fractions in [0, 1]; "missing" names the figures whose step has not run).
+(fractions in [0, 1]; "missing" names the figures whose step has not run);
+--sections supervised reads supervised.json instead (quickstart --supervised).
 --path NAME=PATH adds entries to "paths" (checkpoints, logs, pictures).
 
     python tools/analysis/summarize_run.py work_dirs/quickstart \\
@@ -25,7 +26,8 @@ import json
 import os.path as osp
 import sys
 
-from mmaction_imr.analysis.run_summary import collect_figures, format_figures
+from mmaction_imr.analysis.run_summary import (FIGURES, MAIN_JOB,
+                                               collect_figures, format_figures)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -34,6 +36,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('root', help='the run folder')
     parser.add_argument('--out', help='write the summary JSON here')
+    parser.add_argument('--sections', nargs='+', default=list(MAIN_JOB),
+                        choices=list(FIGURES), metavar='NAME',
+                        help='the figures to gather (default: '
+                        f'{" ".join(MAIN_JOB)}; also: supervised)')
     parser.add_argument('--path', action='append', default=[],
                         metavar='NAME=PATH',
                         help='an entry of "paths" (repeatable)')
@@ -50,7 +56,7 @@ def main(argv=None) -> int:
         print(f'error: {args.root}: no such folder', file=sys.stderr)
         return 1
     try:
-        figures, missing = collect_figures(args.root)
+        figures, missing = collect_figures(args.root, args.sections)
     except (OSError, ValueError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
