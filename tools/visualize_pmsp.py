@@ -30,9 +30,8 @@ import sys
 
 
 def _write(path, rgb):
-    import cv2
-    if not cv2.imwrite(path, rgb[..., ::-1]):
-        raise OSError(f'{path}: could not write the image')
+    from mmaction_imr.visualization.layout import save_image
+    save_image(path, rgb)
     print(f'wrote {path}')
 
 

@@ -170,9 +170,8 @@ def neighbor_pictures(cfg: Config,
     Returns:
         The paths written (none when the data has no RGB I-frames).
     """
-    import cv2
-
     from mmaction_imr.visualization import draw_retrieval
+    from mmaction_imr.visualization.layout import save_image
     from mmaction_imr.visualization.names import (class_name, unique_names,
                                                   video_title)
     spec = check_retrieval_cfg(cfg)
@@ -220,8 +219,7 @@ def neighbor_pictures(cfg: Config,
             query_name=video(QUERY, qi),
             neighbor_names=[video(GALLERY, int(j)) for j in idx[qi]])
         path = osp.join(out_dir, f'{picture[qi]}.png')
-        if not cv2.imwrite(path, img[..., ::-1]):
-            raise OSError(f'{path}: could not write the image')
+        save_image(path, img)
         written.append(path)
     return written
 

@@ -173,30 +173,50 @@ def _pad(img: np.ndarray, height: int, width: int,
                               cv2.BORDER_CONSTANT, value=WHITE)
 
 
-def hstack(images: Sequence[np.ndarray], gap: int = GAP,
-           center: bool = False) -> np.ndarray:
-    """Side by side, top-aligned (or vertically centred), white between."""
+def _stack(images: Sequence[np.ndarray], gap: int, center: bool,
+           axis: int) -> np.ndarray:
+    """``images`` along ``axis`` (1: side by side, 0: one above the other),
+    padded white to the largest extent across it, white gaps between."""
     images = [im for im in images if im is not None and im.size]
-    height = max(im.shape[0] for im in images)
+    across = max(im.shape[1 - axis] for im in images)
     parts = []
     for k, im in enumerate(images):
         if k:
-            parts.append(np.full((height, gap, 3), 255, np.uint8))
-        parts.append(_pad(im, height, im.shape[1], (center, False)))
-    return np.concatenate(parts, axis=1)
+            shape = [across, across, 3]
+            shape[axis] = gap
+            parts.append(np.full(shape, 255, np.uint8))
+        if axis == 1:
+            parts.append(_pad(im, across, im.shape[1], (center, False)))
+        else:
+            parts.append(_pad(im, im.shape[0], across, (False, center)))
+    return np.concatenate(parts, axis=axis)
+
+
+def hstack(images: Sequence[np.ndarray], gap: int = GAP,
+           center: bool = False) -> np.ndarray:
+    """Side by side, top-aligned (or vertically centred), white between."""
+    return _stack(images, gap, center, axis=1)
 
 
 def vstack(images: Sequence[np.ndarray], gap: int = GAP,
            center: bool = False) -> np.ndarray:
     """One above the other, left-aligned (or centred), white between."""
-    images = [im for im in images if im is not None and im.size]
-    width = max(im.shape[1] for im in images)
-    parts = []
-    for k, im in enumerate(images):
-        if k:
-            parts.append(np.full((gap, width, 3), 255, np.uint8))
-        parts.append(_pad(im, im.shape[0], width, (False, center)))
-    return np.concatenate(parts, axis=0)
+    return _stack(images, gap, center, axis=0)
+
+
+def save_image(path: str, image: np.ndarray) -> None:
+    """Write an RGB ``uint8`` image ``[H, W, 3]`` to ``path`` (its
+    extension picks the format, e.g. ``.png``).
+
+    Raises:
+        OSError: OpenCV could not write it (the message names ``path``).
+    """
+    try:
+        written = cv2.imwrite(path, np.ascontiguousarray(image[..., ::-1]))
+    except cv2.error:  # e.g. an extension OpenCV has no writer for
+        written = False
+    if not written:
+        raise OSError(f'{path}: could not write the image')
 
 
 def draw_grid(rows: Sequence[Sequence[np.ndarray]],

@@ -31,7 +31,6 @@ import os.path as osp
 import sys
 import warnings
 
-import cv2
 import numpy as np
 
 # mmcv-lite's import-time notice would break the one-line error contract.
@@ -43,6 +42,7 @@ from mmaction_imr.datasets.transforms import (  # noqa: E402
     CompressedVideoDecode, CompressedVideoInit, SampleGOPs)
 from mmaction_imr.visualization import (draw_pframe,  # noqa: E402
                                         flow_scale)
+from mmaction_imr.visualization.layout import save_image  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -111,7 +111,7 @@ def write_panels(results, show_dir, accumulate=False):
                       f'{what}motion vectors', f'{what}residual'),
             max_magnitude=top)
         path = osp.join(show_dir, f'gop{g:02d}_frame{frame:05d}_{kind}.png')
-        cv2.imwrite(path, cv2.cvtColor(panel, cv2.COLOR_RGB2BGR))
+        save_image(path, panel)
         paths.append(path)
     return paths
 

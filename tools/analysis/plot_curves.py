@@ -59,10 +59,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import cv2
-
     from mmaction_imr.visualization.curves import (draw_curves, read_curves,
                                                    run_names, select_keys)
+    from mmaction_imr.visualization.layout import save_image
     try:
         runs = [read_curves(path, name) for path, name in
                 zip(args.runs, run_names(args.runs))]
@@ -79,12 +78,9 @@ def main(argv=None) -> int:
               f'{int(max(epochs, default=0))}')
     figure = draw_curves(runs, keys, title=args.title, smooth=args.smooth)
     try:
-        written = cv2.imwrite(args.out, figure[..., ::-1])
-    except cv2.error:  # e.g. an extension OpenCV has no writer for
-        written = False
-    if not written:
-        print(f'error: {args.out}: could not write the figure',
-              file=sys.stderr)
+        save_image(args.out, figure)
+    except OSError as err:
+        print(f'error: {err}', file=sys.stderr)
         return 1
     print(f'curves ({len(keys)} panels): {args.out}')
     return 0

@@ -101,13 +101,13 @@ def main(argv=None) -> int:
             json.dump(summary, f, indent=1)
     print(format_summary(summary, args.metrics))
     if args.plot:
-        import cv2
-
         from mmaction_imr.visualization import draw_summary_bars
+        from mmaction_imr.visualization.layout import save_image
         chart = draw_summary_bars(summary, args.metrics, title=args.title)
-        if not cv2.imwrite(args.plot, chart[..., ::-1]):
-            print(f'error: {args.plot}: could not write the chart',
-                  file=sys.stderr)
+        try:
+            save_image(args.plot, chart)
+        except OSError as err:
+            print(f'error: {err}', file=sys.stderr)
             return 1
         print(f'chart: {args.plot}')
     return 0
