@@ -10,9 +10,10 @@
 # and MV on dense clips of the same videos): stage 1 and stage 2 stand for
 # its pretraining (no pretext test), then the same three evaluations of
 # both encoders (two streams: probabilities averaged, features concatenated).
-# The epochs are shortened from the toy configs' (see the defaults below) so
-# that 8 methods x 3 seeds fit in about 90 minutes on 2 CPU cores; the
-# schedules are shortened with them (warm-up epoch, then cosine to 0).
+# The epochs are shortened from the toy configs' (see the defaults below),
+# and the schedules with them (warm-up epoch, then cosine to 0). Even so the
+# whole table takes hours on 2 CPU cores (docs/evaluation.md): run a few
+# methods or seeds at a time (--methods, --seeds); finished steps are kept.
 #
 # usage: bash tools/reproduce_toy_table3.sh [--dry-run] [--seeds "0 1 2"]
 #            [--methods "scratch rotation ..."] [--pretrain-epochs N]

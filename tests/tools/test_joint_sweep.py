@@ -26,10 +26,12 @@ def test_dry_run_prints_every_command(tmp_path):
     assert sum('stream_sensitivity.py' in x for x in lines) == 15
     assert lines[-1].endswith(f'--out {tmp_path}/sw/summary.json')
     want = {
-        'default': '--seed 2',
+        'sum': '--cfg-options model.pmsp_loss_reduction=sum',
         'mean': '--cfg-options model.pmsp_loss_reduction=mean',
-        'lambda27': '--cfg-options model.ctp_loss_weight=27',
-        'clip': '--cfg-options model.pmsp_label_source=clip',
+        'lambda27': '--cfg-options model.pmsp_loss_reduction=sum '
+        'model.ctp_loss_weight=27',
+        'clip': '--cfg-options model.pmsp_loss_reduction=sum '
+        'model.pmsp_label_source=clip',
         'mean_clip': '--cfg-options model.pmsp_loss_reduction=mean '
         'model.pmsp_label_source=clip'
     }

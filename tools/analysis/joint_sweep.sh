@@ -5,25 +5,27 @@
 # (the config's test set: every val clip 8 times; pmsp/acc_mean, ctp/acc),
 # measure the stream sensitivity of its backbone; then one summary JSON and a
 # table of mean and spread over the seeds (tools/analysis/summarize_seeds.py).
-# About 10 minutes per run on 2 CPU cores (5 variants x 3 seeds: 2.5 hours).
+# About 17 minutes per run on 2 CPU cores (5 variants x 3 seeds: over 4 hours).
 #
 # usage: bash tools/analysis/joint_sweep.sh [--dry-run] [--seeds "0 1 2"]
-#            [--variants "default mean lambda27 clip mean_clip"] [WORK_ROOT]
+#            [--variants "sum mean lambda27 clip mean_clip"] [WORK_ROOT]
 #   WORK_ROOT    default work_dirs/joint_sweep; one folder per variant/seed
 #   --dry-run    print the commands instead of running them
-# Variants (model options, as --cfg-options of train and test):
-#   default     the config as it is
+# Variants (model options, as --cfg-options of train and test; each names
+# its PMSP reduction, so it does not depend on the config's default):
+#   sum         model.pmsp_loss_reduction=sum    (the paper's L_PMSP)
 #   mean        model.pmsp_loss_reduction=mean   (PMSP loss / 27)
-#   lambda27    model.ctp_loss_weight=27         (logged loss_ctp is x 27)
-#   clip        model.pmsp_label_source=clip     (labels of the untransformed clip)
+#   lambda27    sum, model.ctp_loss_weight=27    (logged loss_ctp is x 27)
+#   clip        sum, model.pmsp_label_source=clip (labels of the untransformed clip)
 #   mean_clip   mean and clip together
+#   default     the config as it is
 # A finished step (its output file) is not re-run.
 set -euo pipefail
 
-usage() { sed -n '10,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '10,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS="0 1 2"
-VARIANTS="default mean lambda27 clip mean_clip"
+VARIANTS="sum mean lambda27 clip mean_clip"
 ROOT=""
 declare -A OPTIONS=([--seeds]=SEEDS [--variants]=VARIANTS)
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/steps.sh"
@@ -31,12 +33,14 @@ parse_args "$@"
 ROOT=${ROOT:-work_dirs/joint_sweep}
 
 options() {  # VARIANT -> its --cfg-options values
+    local sum=model.pmsp_loss_reduction=sum mean=model.pmsp_loss_reduction=mean
     case $1 in
         default) ;;
-        mean) echo "model.pmsp_loss_reduction=mean" ;;
-        lambda27) echo "model.ctp_loss_weight=27" ;;
-        clip) echo "model.pmsp_label_source=clip" ;;
-        mean_clip) echo "model.pmsp_loss_reduction=mean model.pmsp_label_source=clip" ;;
+        sum) echo "$sum" ;;
+        mean) echo "$mean" ;;
+        lambda27) echo "$sum model.ctp_loss_weight=27" ;;
+        clip) echo "$sum model.pmsp_label_source=clip" ;;
+        mean_clip) echo "$mean model.pmsp_label_source=clip" ;;
         *) return 1 ;;
     esac
 }
