@@ -19,7 +19,8 @@ from mmengine.config import Config
 
 import mmaction_imr.register  # noqa: F401  (shims + registration)
 from mmaction_imr.apis import tool_parser
-from mmaction_imr.engine.cli import (add_common_args, load_upstream_tool,
+from mmaction_imr.engine.cli import (add_common_args, apply_seed,
+                                     load_upstream_tool,
                                      parse_cli, run)
 
 
@@ -59,6 +60,7 @@ def main(argv=None) -> int:
         return 2
     cfg = Config.fromfile(args.config)
     cfg = load_upstream_tool('train').merge_args(cfg, args)
+    apply_seed(cfg, args.seed)
     return run(cfg, 'train', trust_checkpoint=args.trust_checkpoint)
 
 

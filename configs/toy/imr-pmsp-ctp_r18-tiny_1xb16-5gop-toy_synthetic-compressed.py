@@ -78,5 +78,6 @@ test_dataloader = dict(
 test_evaluator = val_evaluator
 # The CTP draws of validation and test come from torch's global RNG: a
 # fixed seed makes the reported pretext accuracy repeat exactly
-# (tools/train.py --seed overrides it for training).
+# (our tools/train.py --seed overrides it for training; mmaction2's stock
+# train.py keeps it: pass --cfg-options randomness.seed=N there).
 randomness = dict(seed=0)

@@ -21,7 +21,7 @@ import os
 import os.path as osp
 import sys
 from types import ModuleType
-from typing import List
+from typing import List, Optional
 
 from mmengine.config import Config, DictAction
 
@@ -31,7 +31,7 @@ from .hooks import shutdown_process_group
 
 __all__ = [
     'add_common_args', 'parse_cli', 'load_upstream_tool', 'trusted_paths',
-    'build_runner', 'run'
+    'build_runner', 'run', 'apply_seed'
 ]
 
 
@@ -97,6 +97,20 @@ def trusted_paths(cfg: Config, trust_checkpoint: bool) -> List[str]:
         latest = find_latest_checkpoint(cfg.work_dir)
         return [latest] if latest else []
     return []
+
+
+def apply_seed(cfg: Config, seed: Optional[int]) -> Config:
+    """Make an explicit ``--seed`` win over the config's ``randomness``.
+
+    mmaction2's ``merge_args`` uses ``--seed`` only when the config sets no
+    ``randomness``; a config that fixes a seed (for repeatable tests, e.g.
+    ``configs/toy/imr-pmsp-ctp_*``) would silently train every seed alike.
+    """
+    if seed is not None:
+        randomness = dict(cfg.get('randomness') or {})
+        randomness['seed'] = seed
+        cfg.randomness = randomness
+    return cfg
 
 
 def build_runner(cfg: Config):
