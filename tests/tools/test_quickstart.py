@@ -16,7 +16,9 @@ def test_dry_run_main_job(tmp_path):
     out = quickstart('--dry-run', '--pretrain-epochs', '7', str(tmp_path))
     assert out.returncode == 0, out.stderr
     lines = [x for x in out.stdout.splitlines() if not x.startswith('[')]
-    tools = [x.split()[1] for x in lines if x.startswith('python ')]
+    # "<python> tools/x.py ...": the interpreter is $PY (the venv's under CI)
+    tools = [x.split()[1] for x in lines
+             if len(x.split()) > 1 and x.split()[1].startswith('tools/')]
     order = ['tools/train.py', 'tools/test.py', 'tools/convert_pretrained.py',
              'tools/train.py', 'tools/test.py',  # fine-tune
              'tools/train.py', 'tools/test.py',  # scratch
