@@ -15,6 +15,7 @@ from .fileutil import (Progress, add_workers_arg, check_workers,
 from .reencode import (ReencodeError, check_encoded, count_frames,
                        inspect_encoded, parse_size, plan_reencode,
                        reencode_tree, reencode_video, run_reencode)
+from .retarget import RetargetError, retarget_config
 from .synthetic import (CLASSES, Clip, SyntheticError, SyntheticReport,
                         check_complete, finish_synthetic, make_synthetic,
                         plan_synthetic, render_clip, run_synthetic,
@@ -34,5 +35,5 @@ __all__ = [
     'plan_reencode', 'run_reencode', 'reencode_tree', 'CLASSES', 'Clip',
     'SyntheticError', 'render_clip', 'synthetic_params', 'check_complete',
     'plan_synthetic', 'run_synthetic', 'finish_synthetic', 'make_synthetic',
-    'SyntheticReport', 'verify_synthetic'
+    'SyntheticReport', 'verify_synthetic', 'RetargetError', 'retarget_config'
 ]

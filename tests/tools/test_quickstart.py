@@ -56,3 +56,36 @@ def test_dry_run_supervised_and_bad_arguments(tmp_path):
         bad = quickstart('--dry-run', *args)
         assert bad.returncode == 2, args
         assert bad.stderr
+
+
+def test_dry_run_on_own_videos(tmp_path):
+    videos = tmp_path / 'my videos'
+    (videos / 'a').mkdir(parents=True)
+    work = tmp_path / 'work'
+    out = quickstart('--dry-run', '--data', str(videos), '--reencode',
+                     str(work))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    reencode = [x for x in lines if 'tools/data/reencode.py' in x]
+    assert reencode == [x for x in reencode
+                        if x.endswith(f'{videos} {work}/data/videos')]
+    assert len(reencode) == 1
+    lists = [x for x in lines if 'build_filelist.py folders' in x]
+    assert len(lists) == 1 and lists[0].endswith(
+        f'{work}/data/videos --out {work}/data/list.txt --split-ratio 0.8')
+    retarget = [x for x in lines if 'retarget_config.py' in x]
+    assert len(retarget) == 5
+    assert all(f'--list data/synthetic/val.txt={work}/data/list_val.txt' in x
+               for x in retarget)
+    assert 'make_synthetic' not in out.stdout
+    # every later step runs the retargeted configs
+    for x in lines:
+        if 'tools/train.py' in x or 'tools/retrieval.py' in x:
+            assert f' {work}/configs/' in x, x
+    assert f'--label-file {work}/data/classes.txt' in out.stdout
+    assert 'reencode.py' not in quickstart(
+        '--dry-run', '--data', str(videos), str(work)).stdout
+    bad = quickstart('--dry-run', '--reencode')
+    assert bad.returncode == 2 and '--reencode needs --data' in bad.stderr
+    bad = quickstart('--dry-run', '--data', str(tmp_path / 'missing'))
+    assert bad.returncode == 2 and 'not a folder' in bad.stderr

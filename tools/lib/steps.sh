@@ -4,7 +4,8 @@
 #
 # parse_args "$@": --dry-run (DRY=1: print the commands instead of running
 # them), -h/--help (the script's `usage`), the value options the script
-# names in the associative array OPTIONS (option -> variable), one
+# names in the associative array OPTIONS (option -> variable), the flags
+# it names in the associative array FLAGS (option -> variable set to 1), one
 # WORK_ROOT (ROOT, made absolute: it is relative to where the script is
 # called from); checks that SEEDS are integers. Exit 2 on bad arguments.
 #
@@ -13,11 +14,15 @@
 # read only checkpoints that the script's own runs wrote: --trust-checkpoint
 # lets the tools read these full training pickles.
 parse_args() {
+    declare -p FLAGS > /dev/null 2>&1 || declare -gA FLAGS=()
     while [ $# -gt 0 ]; do
         case $1 in
             --dry-run) DRY=1 ;;
             -h|--help) usage; exit 0 ;;
             -*)
+                if [ -n "${FLAGS[$1]+set}" ]; then
+                    printf -v "${FLAGS[$1]}" 1; shift; continue
+                fi
                 if [ -z "${OPTIONS[$1]+set}" ]; then
                     echo "unknown argument: $1" >&2; usage >&2; exit 2
                 fi
@@ -98,14 +103,13 @@ mvcgc_pretrain() {  # STAGE1_DIR STAGE2_DIR SEED STAGE1_EPOCHS STAGE2_EPOCHS
         "model.rgb_encoder.init_cfg.checkpoint=$(ckpt_of "$one/rgb")" \
         "model.mv_encoder.init_cfg.checkpoint=$(ckpt_of "$one/mv")"
 }
-retrieval_step() {  # CONFIG CHECKPOINT OUT [cfg-options...]: R@k -> OUT
+retrieval_step() {  # CONFIG CHECKPOINT OUT [retrieval.py args...]: R@k -> OUT
     local cfg=$1 ckpt=$2 out=$3; shift 3
     if [ "$DRY" = 1 ]; then
-        echo "$PY tools/retrieval.py $cfg $ckpt --trust-checkpoint --json" \
-            "${1+--cfg-options $*} > $out"
+        echo "$PY tools/retrieval.py $cfg $ckpt --trust-checkpoint --json $* > $out"
     elif todo "$out"; then
-        "$PY" tools/retrieval.py "$cfg" "$ckpt" --trust-checkpoint --json \
-            ${1+--cfg-options "$@"} > "$out.tmp"
+        "$PY" tools/retrieval.py "$cfg" "$ckpt" --trust-checkpoint --json "$@" \
+            > "$out.tmp"
         mv "$out.tmp" "$out"
     fi
 }
