@@ -53,7 +53,8 @@ __all__ = [
     'TRUST_ENV', 'MANIFEST', 'UntrustedCheckpointError', 'CheckpointReadError',
     'trust_checkpoints', 'is_trusted', 'user_key', 'record_checkpoint',
     'load_local_checkpoint', 'load_results', 'plain_meta',
-    'save_weights_only', 'read_checkpoint', 'sha256sum', 'publish_checkpoint'
+    'save_weights_only', 'read_checkpoint', 'sha256sum', 'publish_checkpoint',
+    'strip_module_prefix'
 ]
 
 TRUST_ENV = 'MMACTION_IMR_TRUSTED_CHECKPOINTS'
@@ -404,6 +405,15 @@ def plain_meta(meta: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         return drop
 
     return clean(dict(meta or {}))
+
+
+def strip_module_prefix(state_dict: Dict[str, Any]) -> Dict[str, Any]:
+    """``state_dict`` without the ``module.`` that a DataParallel / DDP
+    wrapper puts before every key (unchanged unless every key has it)."""
+    if state_dict and all(k.startswith('module.') for k in state_dict):
+        return OrderedDict(
+            (k[len('module.'):], v) for k, v in state_dict.items())
+    return state_dict
 
 
 def save_weights_only(state_dict: Dict[str, torch.Tensor],

@@ -21,7 +21,8 @@ import torch
 from mmaction.registry import MODELS
 
 from ..version import __version__
-from .checkpoint import read_checkpoint, save_weights_only
+from .checkpoint import (read_checkpoint, save_weights_only,
+                         strip_module_prefix)
 
 __all__ = ['ConversionResult', 'split_backbone', 'check_backbone',
            'convert_pretrained', 'merge_weights']
@@ -140,11 +141,7 @@ def _state_dict(src: str, ckpt) -> Dict[str, torch.Tensor]:
     if not isinstance(state_dict, dict) or not state_dict or not all(
             isinstance(v, torch.Tensor) for v in state_dict.values()):
         raise ValueError(f'{src}: no state_dict of tensors found')
-    # a DataParallel / DDP wrapper adds `module.` to every key
-    if all(k.startswith('module.') for k in state_dict):
-        state_dict = OrderedDict(
-            (k[len('module.'):], v) for k, v in state_dict.items())
-    return state_dict
+    return strip_module_prefix(state_dict)
 
 
 def merge_weights(srcs: Sequence[str], dst: str,

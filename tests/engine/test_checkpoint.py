@@ -248,3 +248,13 @@ def test_damaged_key_is_a_clear_error(tmp_path):
     key.write_bytes(b'')
     with pytest.raises(RuntimeError, match=rf'{key}: .* 0 bytes, not 32'):
         ck.user_key()
+
+
+def test_strip_module_prefix_only_when_every_key_has_it():
+    from mmaction_imr.engine.checkpoint import strip_module_prefix
+    t = torch.zeros(1)
+    assert list(strip_module_prefix({'module.a.w': t, 'module.b': t})) == [
+        'a.w', 'b']
+    mixed = {'module.a': t, 'b': t}  # not a wrapper's: left as it is
+    assert strip_module_prefix(mixed) is mixed
+    assert strip_module_prefix({}) == {}

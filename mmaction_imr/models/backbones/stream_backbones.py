@@ -14,6 +14,8 @@ from mmengine.runner.checkpoint import CheckpointLoader
 
 from mmaction.registry import MODELS
 
+from ...engine.checkpoint import strip_module_prefix
+
 __all__ = ['StreamBackbones', 'select_streams', 'load_prefixed']
 
 
@@ -31,9 +33,7 @@ def load_prefixed(module: nn.Module, checkpoint: str, prefix: str,
     """
     ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
-    # DataParallel / DDP checkpoints prefix every key with `module.`
-    state = {k[len('module.'):] if k.startswith('module.') else k: v
-             for k, v in state.items()}
+    state = strip_module_prefix(state)
     sub = {k[len(prefix):]: v for k, v in state.items()
            if k.startswith(prefix)}
     if not sub:
