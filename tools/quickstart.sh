@@ -10,11 +10,11 @@
 #            [--supervised] [WORK_ROOT]
 #   WORK_ROOT           default work_dirs/quickstart (with --data DIR:
 #                       work_dirs/quickstart_<name of DIR>)
-#   --pretrain-epochs   PMSP+CTP epochs (default 10, to stay within 15
+#   --pretrain-epochs   PMSP+CTP epochs (default 7, to stay within 15
 #                       minutes; CTP needs the toy config's 30)
-#   --finetune-epochs   fine-tuning and scratch (default 20), --supervised
+#   --finetune-epochs   fine-tuning and scratch (default 15), --supervised
 #                       (default 40, the config's)
-#   --linear-epochs     linear probe (default 10; the config's 20)
+#   --linear-epochs     linear probe (default 8; the config's 20)
 #   --data DIR          your own videos instead, DIR/<class>/<video>: 80 %
 #                       of each class trains, 20 % tests (the same toy-size
 #                       recipes: 56x56 crops of the short side 64)
@@ -27,7 +27,7 @@
 # summary in seconds): .venv with the pinned stack; data/synthetic (8
 # classes that differ only in motion, MPEG-4 Part 2, GOP 12); pretraining
 # (pretext accuracy on the val clips); tools/convert_pretrained.py;
-# fine-tuning and scratch (48 labelled clips, 20 epochs each); linear probe
+# fine-tuning and scratch (48 labelled clips, 15 epochs each); linear probe
 # (192 labelled clips, frozen backbone); tools/retrieval.py (R@1/5/10);
 # pictures: the motion vectors and residuals of one clip, PMSP labels vs
 # prediction on two clips, retrieval neighbours, training curves, the
@@ -41,9 +41,9 @@ set -euo pipefail
 usage() { sed -n '8,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS=0
-PRE_EPOCHS=10
+PRE_EPOCHS=7
 FT_EPOCHS=""
-LIN_EPOCHS=10
+LIN_EPOCHS=8
 ROOT=""
 USER_DATA=""
 SUPERVISED=0
@@ -54,7 +54,7 @@ declare -A FLAGS=([--supervised]=SUPERVISED [--reencode]=REENCODE)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/steps.sh"
 parse_args "$@"
 if [ -z "$FT_EPOCHS" ]; then
-    FT_EPOCHS=20
+    FT_EPOCHS=15
     [ $SUPERVISED = 0 ] || FT_EPOCHS=40
 fi
 check_epochs 2 "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"
