@@ -78,19 +78,18 @@ FT=$TOY/imr_r18-tiny-pmsp-ctp-ft_1xb8-5gop-toy_synthetic-compressed.py
 SCRATCH=$TOY/imr_r18-tiny-subset_1xb8-5gop-toy_synthetic-compressed.py
 LINEAR=configs/linear/imr_r18-tiny-linear_1xb16-5gop-toy_synthetic-compressed.py
 SUP=$TOY/imr_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
+# default WORK_ROOT: work_dirs/quickstart[_supervised][_<name of DIR>]
+name=quickstart
+[ $SUPERVISED = 0 ] || name+=_supervised
+[ -z "$USER_DATA" ] || name+=_$(basename "$USER_DATA")
+ROOT=${ROOT:-work_dirs/$name}
 if [ -z "$USER_DATA" ]; then
     DATA=data/synthetic
     VIDEO_ROOT=$DATA/videos
     VAL=$DATA/val.txt
     say "synthetic data set in $DATA"
     todo $DATA/classes.txt && run "$PY" tools/data/make_synthetic.py --out $DATA
-    if [ $SUPERVISED = 1 ]; then ROOT=${ROOT:-work_dirs/quickstart_supervised}; fi
-    ROOT=${ROOT:-work_dirs/quickstart}
 else
-    if [ $SUPERVISED = 1 ]; then
-        ROOT=${ROOT:-work_dirs/quickstart_supervised_$(basename "$USER_DATA")}
-    fi
-    ROOT=${ROOT:-work_dirs/quickstart_$(basename "$USER_DATA")}
     DATA=$ROOT/data
     VIDEO_ROOT=$USER_DATA
     if [ $REENCODE = 1 ]; then

@@ -9,7 +9,6 @@ recipes run on it: every dataset reads the new video root, each old list
 is replaced by the new list of the same role, the head predicts the new
 number of classes, flips map no labels, and subset indices are dropped.
 """
-import copy
 from typing import Any, Dict, List, Mapping, Optional
 
 __all__ = ['RetargetError', 'retarget_config']
@@ -27,7 +26,7 @@ def retarget_config(cfg: Mapping[str, Any], *, video_root: str,
     Args:
         cfg: a config as a plain dict (nested dicts and lists).
         video_root: the folder the new lists' paths are relative to; every
-            ``data_prefix['video']`` (and a top-level ``data_root``) is set
+            ``data_prefix['video']`` (and every ``data_root``) is set
             to it.
         lists: ``{old annotation file: new annotation file}``; every
             ``ann_file`` of the config must be a key (a top-level string
@@ -44,29 +43,25 @@ def retarget_config(cfg: Mapping[str, Any], *, video_root: str,
     Raises:
         RetargetError: an ``ann_file`` that ``lists`` does not name.
     """
-    out = copy.deepcopy(dict(cfg))
-    if 'data_root' in out:
-        out['data_root'] = video_root
-    if out.get('flip_label_map'):
-        out['flip_label_map'] = None
-
     def walk(node: Any, in_model: bool) -> Any:
+        if isinstance(node, str):  # e.g. a top-level ann_file_train
+            return lists.get(node, node)
         if isinstance(node, list):
             return [walk(item, in_model) for item in node]
         if not isinstance(node, dict):
             return node
+        if 'ann_file' in node and node['ann_file'] not in lists:
+            raise RetargetError(
+                f'ann_file {node["ann_file"]!r}: no new list for it (known: '
+                f'{", ".join(sorted(lists))})')
         node = {key: walk(value, in_model or key == 'model')
                 for key, value in node.items()}
         if 'ann_file' in node:
-            old = node['ann_file']
-            if old not in lists:
-                raise RetargetError(
-                    f'ann_file {old!r}: no new list for it (known: '
-                    f'{", ".join(sorted(lists))})')
-            node['ann_file'] = lists[old]
             node['data_prefix'] = {**node.get('data_prefix', {}),
                                    'video': video_root}
             node.pop('indices', None)
+        if 'data_root' in node:
+            node['data_root'] = video_root
         if node.get('flip_label_map'):
             node['flip_label_map'] = None
         if in_model and num_classes is not None and 'num_classes' in node:
@@ -77,8 +72,7 @@ def retarget_config(cfg: Mapping[str, Any], *, video_root: str,
             node['datasets'] = _unique(node['datasets'])
         return node
 
-    return {key: lists.get(value, value) if isinstance(value, str) else
-            walk(value, key == 'model') for key, value in out.items()}
+    return walk(dict(cfg), False)
 
 
 def _unique(items: List[Any]) -> List[Any]:
