@@ -1,11 +1,15 @@
 """Fixtures shared by the whole suite."""
-import os.path as osp
-
 import os
+import os.path as osp
 
 import pytest
 
 import mmaction_imr.register  # noqa: F401  (shims + registration first)
+
+# A decode cache of the developer's shell (IMR_DECODE_CACHE) would change
+# what the tests exercise (hits instead of decoding): tests that want one
+# set it themselves.
+os.environ.pop('IMR_DECODE_CACHE', None)
 
 if os.environ.get('PYTEST_XDIST_WORKER'):
     # One of several test processes (tools/run_tests.sh starts one a core):

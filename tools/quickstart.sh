@@ -89,6 +89,7 @@ if [ -z "$USER_DATA" ]; then
     VAL=$DATA/val.txt
     say "synthetic data set in $DATA"
     todo $DATA/classes.txt && run "$PY" tools/data/make_synthetic.py --out $DATA
+    use_decode_cache  # your own videos (--data) are decoded every time
 else
     DATA=$ROOT/data
     VIDEO_ROOT=$USER_DATA

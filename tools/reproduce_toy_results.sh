@@ -13,6 +13,8 @@ cd "$REPO_ROOT"
 ROOT=${1:-work_dirs/toy_results}
 TOY=configs/toy
 "$PY" tools/data/make_synthetic.py --out data/synthetic
+# decoded clips kept for every later epoch and run (tools/lib/steps.sh)
+export IMR_DECODE_CACHE=${IMR_DECODE_CACHE-$PWD/work_dirs/decode_cache}
 
 train() {  # NAME CONFIG [train args...] (--seed 0 unless SEED is set)
     local name=$1 cfg=$2; shift 2

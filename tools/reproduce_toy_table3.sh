@@ -85,6 +85,7 @@ else
     source tools/setup_env.sh
 fi
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
+use_decode_cache
 for m in $METHODS; do
     read -r -a pre <<< "$(pretrain_config "$m")"
     for s in $SEEDS; do

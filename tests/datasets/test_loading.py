@@ -206,3 +206,36 @@ def test_window_starts_known_answers():
     starts = loading.window_starts(10, 4, 50, False)
     assert starts.dtype == np.int64 and starts.min() >= 0
     assert starts.max() <= 6 and len(set(starts.tolist())) > 1
+
+
+def test_decode_cache_gives_the_decoded_clip(video, tmp_path, monkeypatch):
+    def read(decode, gop_inds=(1, 2)):
+        results = CompressedVideoInit()(dict(filename=video))
+        results['gop_inds'] = np.array(gop_inds)
+        return decode(results)
+
+    plain = read(CompressedVideoDecode(kappa=3))
+    monkeypatch.setenv('IMR_DECODE_CACHE', str(tmp_path / 'env'))
+    cached = CompressedVideoDecode(kappa=3)  # the environment's directory
+    assert cached.cache.root == str(tmp_path / 'env')
+    assert "cache_dir='" in repr(cached)
+    miss = read(cached)
+    # a hit decodes nothing
+    monkeypatch.setattr(loading, 'read_clip',
+                        lambda *a, **k: pytest.fail('decoded again'))
+    hit = read(cached)
+    for key in (*STREAM_KEYS, 'frame_inds', 'pict_types', 'img_shape',
+                'original_shape'):
+        for got in (miss, hit):
+            np.testing.assert_array_equal(got[key], plain[key])
+            assert np.asarray(got[key]).dtype == np.asarray(plain[key]).dtype
+    # another request (GOPs, streams) is not served from the entry
+    with pytest.raises(pytest.fail.Exception, match='decoded again'):
+        read(cached, gop_inds=(2, 3))
+    with pytest.raises(pytest.fail.Exception, match='decoded again'):
+        read(CompressedVideoDecode(kappa=3, streams=('imgs', )))
+    # a config's cache_dir wins over the environment
+    own = CompressedVideoDecode(cache_dir=str(tmp_path / 'own'))
+    assert own.cache.root == str(tmp_path / 'own')
+    monkeypatch.delenv('IMR_DECODE_CACHE')
+    assert CompressedVideoDecode().cache is None

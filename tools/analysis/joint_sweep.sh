@@ -54,6 +54,7 @@ if [ $DRY = 1 ]; then
 else
     source tools/setup_env.sh
 fi
+use_decode_cache
 CFG=configs/toy/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
 
 # The sweep's own checkpoints: --trust-checkpoint lets test.py and the

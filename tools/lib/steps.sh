@@ -54,6 +54,18 @@ warm_cosine() {
 }
 cosine() { echo "train_cfg.max_epochs=$1 param_scheduler.0.T_max=$1 param_scheduler.0.end=$1"; }
 run() { if [ "$DRY" = 1 ]; then echo "$*"; else "$@"; fi; }
+# Keep the decoded clips of the synthetic set in work_dirs/decode_cache
+# (CompressedVideoDecode's cache_dir, through IMR_DECODE_CACHE; about 4 GB
+# for the whole set): after the first epoch every epoch, test and later run
+# reads them instead of decoding again, with the same streams. Call it from
+# the repository root. An IMR_DECODE_CACHE of the caller's environment wins;
+# set it empty for no cache.
+use_decode_cache() {
+    export IMR_DECODE_CACHE=${IMR_DECODE_CACHE-$PWD/work_dirs/decode_cache}
+    if [ "$DRY" = 1 ] && [ -n "$IMR_DECODE_CACHE" ]; then
+        echo "export IMR_DECODE_CACHE=$IMR_DECODE_CACHE"
+    fi
+}
 todo() { [ "$DRY" = 1 ] || [ ! -e "$1" ]; }
 ckpt_of() {  # WORK_DIR -> its last checkpoint
     if [ "$DRY" = 1 ]; then echo "\$(cat $1/last_checkpoint)"; else cat "$1/last_checkpoint"; fi
