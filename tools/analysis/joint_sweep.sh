@@ -2,9 +2,11 @@
 # Joint PMSP+CTP on the toy set: the model options of the joint objective,
 # several seeds each. Per variant and seed: pretrain
 # (configs/toy/imr-pmsp-ctp_*), test the last checkpoint for pretext accuracy
-# (the config's test set: every val clip 8 times; pmsp/acc_mean, ctp/acc),
+# (the config's test set: every val clip 8 times; pretext/pmsp/acc_mean,
+# pretext/ctp/acc),
 # measure the stream sensitivity of its backbone; then one summary JSON and a
-# table of mean and spread over the seeds (tools/analysis/summarize_seeds.py).
+# table of mean and spread over the seeds (tools/analysis/summarize_seeds.py)
+# and its bar chart (summary.png).
 # About 17 minutes per run on 2 CPU cores (5 variants x 3 seeds: over 4 hours).
 #
 # usage: bash tools/analysis/joint_sweep.sh [--dry-run] [--seeds "0 1 2"]
@@ -22,7 +24,7 @@
 # A finished step (its output file) is not re-run.
 set -euo pipefail
 
-usage() { sed -n '10,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '12,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS="0 1 2"
 VARIANTS="sum mean lambda27 clip mean_clip"
@@ -58,30 +60,17 @@ use_decode_cache
 CFG=configs/toy/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
 
 # The sweep's own checkpoints: --trust-checkpoint lets test.py and the
-# sensitivity tool read these training checkpoints (full pickles).
+# sensitivity tool read these training checkpoints (full pickles). The
+# pretext metrics are kept as {"pretext": {...}} (pretext/ctp/acc, ...).
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
 for v in $VARIANTS; do
-    opts=$(options "$v")
-    cfg_opts=()
-    [ -z "$opts" ] || cfg_opts=(--cfg-options $opts)
+    read -r -a opts <<< "$(options "$v")"
     for s in $SEEDS; do
         dir=$ROOT/$v/seed$s
-        if todo "$dir/train/.done"; then
-            run "$PY" tools/train.py $CFG --work-dir "$dir/train" --seed "$s" "${cfg_opts[@]}"
-            run touch "$dir/train/.done"
-        fi
-        if [ $DRY = 1 ]; then ckpt="\$(cat $dir/train/last_checkpoint)"
-        else ckpt=$(cat "$dir/train/last_checkpoint"); fi
-        if todo "$dir/pretext.json"; then
-            run "$PY" tools/test.py $CFG "$ckpt" --work-dir "$dir/test" --trust-checkpoint \
-                "${cfg_opts[@]}"
-            # mmengine writes the test metrics to <work_dir>/<timestamp>/<timestamp>.json
-            if [ $DRY = 1 ]; then
-                echo "cp \$(ls -t $dir/test/*/*.json | head -1) $dir/pretext.json"
-            else
-                cp "$(ls -t "$dir"/test/*/*.json | head -1)" "$dir/pretext.json"
-            fi
-        fi
+        train_step "$dir/train" $CFG "$s" "${opts[@]}"
+        # pretext accuracy of the last checkpoint -> $dir/pretext.json
+        test_step "$dir/train" $CFG pretext "${opts[@]}"
+        ckpt=$(ckpt_of "$dir/train")
         if [ $DRY = 1 ]; then
             echo "$PY tools/analysis/stream_sensitivity.py $CFG $ckpt --trust-checkpoint" \
                 "--json > $dir/sensitivity.json"
@@ -93,4 +82,5 @@ for v in $VARIANTS; do
     done
 done
 run "$PY" tools/analysis/summarize_seeds.py "$ROOT" --variants $VARIANTS \
+    --plot "$ROOT/summary.png" --title "joint PMSP+CTP: mean and spread over seeds $SEEDS" \
     --out "$ROOT/summary.json"

@@ -16,7 +16,7 @@ Examples::
     python tools/analysis/summarize_seeds.py work_dirs/joint_sweep \\
         --out work_dirs/joint_sweep/summary.json
     python tools/analysis/summarize_seeds.py ROOT --variants default mean \\
-        --metrics pmsp/acc_mean ctp/acc --plot ROOT/summary.png
+        --metrics pretext/pmsp/acc_mean pretext/ctp/acc --plot ROOT/summary.png
 
 Exit codes: 0 ok, 1 nothing to summarise or an unreadable / clashing JSON
 file, 2 usage.
@@ -32,7 +32,8 @@ from collections import OrderedDict
 from mmaction_imr.analysis.seeds import (flatten_metrics, format_summary,
                                          summarize_runs)
 
-DEFAULT_METRICS = ('pmsp/acc_mean', 'ctp/acc', 'sensitivity/imgs/output/imgs',
+DEFAULT_METRICS = ('pretext/pmsp/acc_mean', 'pretext/ctp/acc',
+                   'sensitivity/imgs/output/imgs',
                    'sensitivity/p_streams/output/imgs')
 
 
