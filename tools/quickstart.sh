@@ -105,10 +105,12 @@ else
     say "lists of $VIDEO_ROOT in $DATA (80 % of each class trains, 20 % tests)"
     todo $DATA/classes.txt && run "$PY" tools/data/build_filelist.py folders \
         "$VIDEO_ROOT" --out "$DATA/list.txt" --split-ratio 0.8
-    # The toy recipes, pointed at these lists (the synthetic set's unlabelled
-    # clips become the train videos too).
+    # The toy recipes this run uses, pointed at these lists (the synthetic
+    # set's unlabelled clips become the train videos too).
     syn=data/synthetic
-    for name in PRE FT SCRATCH LINEAR SUP; do
+    recipes="PRE FT SCRATCH LINEAR"
+    [ $SUPERVISED = 0 ] || recipes=SUP
+    for name in $recipes; do
         out=$ROOT/configs/$(basename "${!name}")
         todo "$out" && run "$PY" tools/data/retarget_config.py "${!name}" "$out" \
             --video-root "$VIDEO_ROOT" --class-names "$DATA/classes.txt" \

@@ -6,7 +6,10 @@ A step's metrics are JSON files in the run folder: ``tools/test.py``'s
 metrics kept under one name (``{"finetune": {"acc/top1": ...}}``, see
 ``tools/lib/steps.sh`` ``keep_metrics``) and ``tools/retrieval.py --json``
 (``{"metrics": {"retrieval/R@1": ...}}``). :data:`FIGURES` maps each
-figure of the summary to its file and key. Pure Python.
+figure of the summary to its file and key: the file names are those every
+toy script gives its steps (``tools/lib/steps.sh``: ``test_step DIR CFG
+NAME`` writes ``NAME.json``), so the same summary reads a quickstart run
+folder or one seed folder of ``reproduce_toy_table3.sh``. Pure Python.
 """
 import json
 import os.path as osp

@@ -74,7 +74,9 @@ def test_dry_run_on_own_videos(tmp_path):
     assert len(lists) == 1 and lists[0].endswith(
         f'{work}/data/videos --out {work}/data/list.txt --split-ratio 0.8')
     retarget = [x for x in lines if 'retarget_config.py' in x]
-    assert len(retarget) == 5
+    # the four recipes of the main job, not the supervised one
+    assert len(retarget) == 4
+    assert not any('imr_r18-tiny_1xb16' in x for x in retarget)
     assert all(f'--list data/synthetic/val.txt={work}/data/list_val.txt' in x
                for x in retarget)
     assert 'make_synthetic' not in out.stdout
@@ -85,6 +87,13 @@ def test_dry_run_on_own_videos(tmp_path):
     assert f'--label-file {work}/data/classes.txt' in out.stdout
     assert 'reencode.py' not in quickstart(
         '--dry-run', '--data', str(videos), str(work)).stdout
+    # --supervised retargets and trains only the supervised recipe
+    sup = quickstart('--dry-run', '--supervised', '--data', str(videos),
+                     str(tmp_path / 'sup')).stdout.splitlines()
+    retarget = [x for x in sup if 'retarget_config.py' in x]
+    assert len(retarget) == 1 and 'imr_r18-tiny_1xb16' in retarget[0]
+    train = [x for x in sup if 'tools/train.py' in x]
+    assert len(train) == 1 and f' {tmp_path}/sup/configs/' in train[0]
     bad = quickstart('--dry-run', '--reencode')
     assert bad.returncode == 2 and '--reencode needs --data' in bad.stderr
     bad = quickstart('--dry-run', '--data', str(tmp_path / 'missing'))
