@@ -93,3 +93,58 @@ def test_summary_help():
     ok = subprocess.run([sys.executable, TOOL, '--help'], cwd=ROOT,
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and 'mean and spread' in ok.stdout.lower()
+
+
+def test_jobs_and_the_late_fusion_variant(tmp_path):
+    out = sweep('--dry-run', '--jobs', '2', '--variants', 'mean_late',
+                '--seeds', '0', str(tmp_path / 'sw'))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert 'export OMP_NUM_THREADS=' in lines[0]
+    late = 'model.pmsp_loss_reduction=mean model.backbone.fusion=None'
+    for tool in ('tools/train.py', 'tools/test.py', 'stream_sensitivity.py'):
+        cmd = [x for x in lines if tool in x]
+        assert len(cmd) == 1 and f'--cfg-options {late}' in cmd[0], cmd
+    for bad in ('0', 'two'):
+        out = sweep('--dry-run', '--jobs', bad)
+        assert out.returncode == 2 and '--jobs' in out.stderr
+
+
+STEPS = osp.join(ROOT, 'tools', 'lib', 'steps.sh')
+
+
+def spawn_three(tmp_path, fail=''):
+    """Three runs through steps.sh's spawn / finish_jobs, 2 at a time."""
+    script = f'''
+set -euo pipefail
+source {STEPS}
+DRY=0 JOBS=2
+mkdir -p {tmp_path}/running
+work() {{
+    touch {tmp_path}/running/$1
+    echo "run $1 pid $BASHPID with $(ls {tmp_path}/running | wc -l)"
+    sleep 0.3
+    rm {tmp_path}/running/$1
+    [ "$1" != "{fail}" ]
+}}
+for x in a b c; do spawn {tmp_path}/logs/$x.log work $x; done
+finish_jobs
+echo all done
+'''
+    return subprocess.run(['bash', '-c', script], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_spawn_runs_in_the_background_and_reports_failures(tmp_path):
+    out = spawn_three(tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == 'all done'
+    logs = {x: (tmp_path / 'logs' / f'{x}.log').read_text() for x in 'abc'}
+    assert all(logs[x].startswith(f'run {x} pid ') for x in 'abc')
+    # each in its own process, never more than 2 at once
+    assert len({logs[x].split()[3] for x in 'abc'}) == 3
+    assert max(int(logs[x].split()[-1]) for x in 'abc') <= 2
+    out = spawn_three(tmp_path, fail='b')
+    assert out.returncode == 1
+    assert 'these runs failed' in out.stderr and 'all done' not in out.stdout
+    assert out.stderr.strip().endswith(f'{tmp_path}/logs/b.log')

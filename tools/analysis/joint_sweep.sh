@@ -10,9 +10,12 @@
 # About 17 minutes per run on 2 CPU cores (5 variants x 3 seeds: over 4 hours).
 #
 # usage: bash tools/analysis/joint_sweep.sh [--dry-run] [--seeds "0 1 2"]
-#            [--variants "sum mean lambda27 clip mean_clip"] [WORK_ROOT]
+#            [--variants "sum mean lambda27 clip mean_clip"] [--jobs 1]
+#            [WORK_ROOT]
 #   WORK_ROOT    default work_dirs/joint_sweep; one folder per variant/seed
 #   --dry-run    print the commands instead of running them
+#   --jobs N     N runs at once, $(nproc)/N torch threads each, logs in
+#                WORK_ROOT/<variant>/seed<N>.log (tools/lib/steps.sh)
 # Variants (model options, as --cfg-options of train and test; each names
 # its PMSP reduction, so it does not depend on the config's default):
 #   sum         model.pmsp_loss_reduction=sum    (the paper's L_PMSP)
@@ -20,18 +23,22 @@
 #   lambda27    sum, model.ctp_loss_weight=27    (logged loss_ctp is x 27)
 #   clip        sum, model.pmsp_label_source=clip (labels of the untransformed clip)
 #   mean_clip   mean and clip together
+#   mean_late   mean, model.backbone.fusion=None (no lateral connections: the
+#               I pathway sees only the I-frames; a diagnostic, its backbone
+#               does not fit the fused fine-tuning configs)
 #   default     the config as it is
 # A finished step (its output file) is not re-run.
 set -euo pipefail
 
-usage() { sed -n '12,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '12,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS="0 1 2"
 VARIANTS="sum mean lambda27 clip mean_clip"
 ROOT=""
-declare -A OPTIONS=([--seeds]=SEEDS [--variants]=VARIANTS)
+declare -A OPTIONS=([--seeds]=SEEDS [--variants]=VARIANTS [--jobs]=JOBS)
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/steps.sh"
 parse_args "$@"
+start_jobs
 ROOT=${ROOT:-work_dirs/joint_sweep}
 
 options() {  # VARIANT -> its --cfg-options values
@@ -43,6 +50,7 @@ options() {  # VARIANT -> its --cfg-options values
         lambda27) echo "$sum model.ctp_loss_weight=27" ;;
         clip) echo "$sum model.pmsp_label_source=clip" ;;
         mean_clip) echo "$mean model.pmsp_label_source=clip" ;;
+        mean_late) echo "$mean model.backbone.fusion=None" ;;
         *) return 1 ;;
     esac
 }
@@ -63,24 +71,28 @@ CFG=configs/toy/imr-pmsp-ctp_r18-tiny_1xb16-5gop-toy_synthetic-compressed.py
 # sensitivity tool read these training checkpoints (full pickles). The
 # pretext metrics are kept as {"pretext": {...}} (pretext/ctp/acc, ...).
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
-for v in $VARIANTS; do
+cell() {  # VARIANT SEED: pretrain, test, stream sensitivity
+    local v=$1 s=$2 dir=$ROOT/$1/seed$2 ckpt opts
     read -r -a opts <<< "$(options "$v")"
+    train_step "$dir/train" $CFG "$s" "${opts[@]}"
+    # pretext accuracy of the last checkpoint -> $dir/pretext.json
+    test_step "$dir/train" $CFG pretext "${opts[@]}"
+    ckpt=$(ckpt_of "$dir/train")
+    local sens=("$PY" tools/analysis/stream_sensitivity.py $CFG "$ckpt" --trust-checkpoint
+                --json ${opts[0]+--cfg-options "${opts[@]}"})
+    if [ "$DRY" = 1 ]; then
+        echo "${sens[*]} > $dir/sensitivity.json"
+    elif todo "$dir/sensitivity.json"; then
+        "${sens[@]}" > "$dir/sensitivity.json.tmp"
+        mv "$dir/sensitivity.json.tmp" "$dir/sensitivity.json"
+    fi
+}
+for v in $VARIANTS; do
     for s in $SEEDS; do
-        dir=$ROOT/$v/seed$s
-        train_step "$dir/train" $CFG "$s" "${opts[@]}"
-        # pretext accuracy of the last checkpoint -> $dir/pretext.json
-        test_step "$dir/train" $CFG pretext "${opts[@]}"
-        ckpt=$(ckpt_of "$dir/train")
-        if [ $DRY = 1 ]; then
-            echo "$PY tools/analysis/stream_sensitivity.py $CFG $ckpt --trust-checkpoint" \
-                "--json > $dir/sensitivity.json"
-        elif todo "$dir/sensitivity.json"; then
-            "$PY" tools/analysis/stream_sensitivity.py $CFG "$ckpt" --trust-checkpoint \
-                --json > "$dir/sensitivity.json.tmp"
-            mv "$dir/sensitivity.json.tmp" "$dir/sensitivity.json"
-        fi
+        spawn "$ROOT/$v/seed$s.log" cell "$v" "$s"
     done
 done
+finish_jobs
 run "$PY" tools/analysis/summarize_seeds.py "$ROOT" --variants $VARIANTS \
     --plot "$ROOT/summary.png" --title "joint PMSP+CTP: mean and spread over seeds $SEEDS" \
     --out "$ROOT/summary.json"

@@ -38,6 +38,40 @@ parse_args() {
     done
     [ -z "$ROOT" ] || [[ $ROOT = /* ]] || ROOT=$PWD/$ROOT
 }
+# --jobs N (scripts that offer it): run N independent runs at once, each with
+# $(nproc)/N torch threads (OMP_NUM_THREADS, unless the caller set it) and its
+# output in a log file. On 2 cores two 1-thread runs get through about 1.4x
+# the work of one 2-thread run (docs/reliability.md); a run's last digits
+# depend on its thread count, so say --jobs with the figures.
+JOBS=1
+start_jobs() {  # after parse_args: check JOBS, set the threads
+    [[ $JOBS =~ ^[1-9][0-9]*$ ]] || { echo "--jobs must be an integer >= 1, got: $JOBS" >&2; exit 2; }
+    if [ "$JOBS" -gt 1 ] && [ -z "${OMP_NUM_THREADS:-}" ]; then
+        local t=$(( $(nproc) / JOBS ))
+        export OMP_NUM_THREADS=$(( t > 0 ? t : 1 ))
+        [ "$DRY" = 1 ] && echo "export OMP_NUM_THREADS=$OMP_NUM_THREADS"
+    fi
+    return 0
+}
+spawn() {  # LOG FUNCTION [ARGS...]: run it, in the background if JOBS > 1
+    local log=$1; shift
+    if [ "$JOBS" -le 1 ] || [ "$DRY" = 1 ]; then "$@"; return; fi
+    [ -n "${JOB_FAILURES:-}" ] || JOB_FAILURES=$(mktemp)
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+    mkdir -p "$(dirname "$log")"
+    echo "started $*: log $log"
+    # a failure is written down by the job itself: wait's status of a job
+    # that ended before anyone waited for it is easily lost
+    { ( "$@" ) > "$log" 2>&1 || echo "$log" >> "$JOB_FAILURES"; } &
+}
+finish_jobs() {  # wait for the spawned runs; exit 1 if one failed
+    wait
+    if [ -s "${JOB_FAILURES:-/dev/null}" ]; then
+        echo "these runs failed (see their logs):" >&2
+        cat "$JOB_FAILURES" >&2
+        exit 1
+    fi
+}
 check_epochs() {  # MIN N...: every N an integer >= MIN, else exit 2
     local min=$1 n; shift
     for n; do
