@@ -18,9 +18,11 @@
 # usage: bash tools/reproduce_toy_table3.sh [--dry-run] [--seeds "0 1 2"]
 #            [--methods "scratch rotation ..."] [--pretrain-epochs N]
 #            [--finetune-epochs N] [--linear-epochs N]
-#            [--stage1-epochs N] [--stage2-epochs N] [WORK_ROOT]
+#            [--stage1-epochs N] [--stage2-epochs N] [--jobs 1] [WORK_ROOT]
 #   WORK_ROOT    default work_dirs/toy_table3; one folder per method/seed
 #   --dry-run    print the commands instead of running them
+#   --jobs N     N method/seed runs at once, $(nproc)/N torch threads each,
+#                logs in WORK_ROOT/<method>/seed<N>.log (tools/lib/steps.sh)
 #   --stage1-epochs, --stage2-epochs   MVCGC's pretraining (default 10, 5)
 # Methods: scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp mvcgc
 # Output: WORK_ROOT/summary.json (mean, std and runs of every metric),
@@ -28,7 +30,7 @@
 # A finished step (its output file) is not re-run.
 set -euo pipefail
 
-usage() { sed -n '17,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '18,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DRY=0
 SEEDS="0 1 2"
 METHODS="scratch rotation aot infonce pmsp ctp ctp_binary pmsp_ctp mvcgc"
@@ -41,9 +43,10 @@ ROOT=""
 declare -A OPTIONS=([--seeds]=SEEDS [--methods]=METHODS
                     [--pretrain-epochs]=PRE_EPOCHS [--finetune-epochs]=FT_EPOCHS
                     [--linear-epochs]=LIN_EPOCHS [--stage1-epochs]=S1_EPOCHS
-                    [--stage2-epochs]=S2_EPOCHS)
+                    [--stage2-epochs]=S2_EPOCHS [--jobs]=JOBS)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/steps.sh"
 parse_args "$@"
+start_jobs
 check_epochs 2 "$PRE_EPOCHS" "$FT_EPOCHS" "$LIN_EPOCHS"
 check_epochs 1 "$S1_EPOCHS" "$S2_EPOCHS"
 ROOT=${ROOT:-work_dirs/toy_table3}
@@ -86,48 +89,51 @@ else
 fi
 todo data/synthetic/classes.txt && run "$PY" tools/data/make_synthetic.py --out data/synthetic
 use_decode_cache
-for m in $METHODS; do
+one_run() {  # METHOD SEED: pretrain, evaluate
+    local m=$1 s=$2 dir=$ROOT/$1/seed$2 backbone="" pre init
     read -r -a pre <<< "$(pretrain_config "$m")"
-    for s in $SEEDS; do
-        dir=$ROOT/$m/seed$s
-        backbone=""
-        if [ "$m" = mvcgc ]; then
-            mvcgc_pretrain "$dir/stage1" "$dir/pretrain" "$s" "$S1_EPOCHS" "$S2_EPOCHS"
-            mapfile -t init < <(mvcgc_init "$(ckpt_of "$dir/pretrain")")
-            # shellcheck disable=SC2046
-            train_step "$dir/finetune" "$MV_FT" "$s" "${init[@]}" $(warm_cosine "$FT_EPOCHS")
-            test_step "$dir/finetune" "$MV_FT" finetune
-            # shellcheck disable=SC2046
-            train_step "$dir/linear" "$MV_LINEAR" "$s" "${init[@]}" $(cosine "$LIN_EPOCHS")
-            test_step "$dir/linear" "$MV_LINEAR" linear
-            # the frozen encoders are those of the linear run's checkpoint
-            retrieval_step "$MV_LINEAR" "$(ckpt_of "$dir/linear")" "$dir/retrieval.json"
-            continue
-        elif [ ${#pre[@]} -gt 0 ]; then
-            # shellcheck disable=SC2046  # one word per option
-            train_step "$dir/pretrain" "${pre[0]}" "$s" "${pre[@]:1}" \
-                $(warm_cosine "$PRE_EPOCHS")
-            test_step "$dir/pretrain" "${pre[0]}" pretext "${pre[@]:1}"
-            backbone=$dir/backbone.pth
-            todo "$backbone" && run "$PY" tools/convert_pretrained.py \
-                "$(ckpt_of "$dir/pretrain")" "$backbone" --trust-checkpoint
-            # shellcheck disable=SC2046
-            train_step "$dir/finetune" "$FT" "$s" "load_from=$backbone" \
-                $(warm_cosine "$FT_EPOCHS")
-        else
-            # shellcheck disable=SC2046
-            train_step "$dir/finetune" "$FT_SCRATCH" "$s" $(warm_cosine "$FT_EPOCHS")
-        fi
-        test_step "$dir/finetune" "$FT" finetune
-        [ -n "$backbone" ] || continue
+    if [ "$m" = mvcgc ]; then
+        mvcgc_pretrain "$dir/stage1" "$dir/pretrain" "$s" "$S1_EPOCHS" "$S2_EPOCHS"
+        mapfile -t init < <(mvcgc_init "$(ckpt_of "$dir/pretrain")")
         # shellcheck disable=SC2046
-        train_step "$dir/linear" "$LINEAR" "$s" \
-            "model.backbone.init_cfg.checkpoint=$backbone" \
-            $(cosine "$LIN_EPOCHS")
-        test_step "$dir/linear" "$LINEAR" linear
-        retrieval_step "$LINEAR" "$backbone" "$dir/retrieval.json"
+        train_step "$dir/finetune" "$MV_FT" "$s" "${init[@]}" $(warm_cosine "$FT_EPOCHS")
+        test_step "$dir/finetune" "$MV_FT" finetune
+        # shellcheck disable=SC2046
+        train_step "$dir/linear" "$MV_LINEAR" "$s" "${init[@]}" $(cosine "$LIN_EPOCHS")
+        test_step "$dir/linear" "$MV_LINEAR" linear
+        # the frozen encoders are those of the linear run's checkpoint
+        retrieval_step "$MV_LINEAR" "$(ckpt_of "$dir/linear")" "$dir/retrieval.json"
+        return 0
+    elif [ ${#pre[@]} -gt 0 ]; then
+        # shellcheck disable=SC2046  # one word per option
+        train_step "$dir/pretrain" "${pre[0]}" "$s" "${pre[@]:1}" \
+            $(warm_cosine "$PRE_EPOCHS")
+        test_step "$dir/pretrain" "${pre[0]}" pretext "${pre[@]:1}"
+        backbone=$dir/backbone.pth
+        todo "$backbone" && run "$PY" tools/convert_pretrained.py \
+            "$(ckpt_of "$dir/pretrain")" "$backbone" --trust-checkpoint
+        # shellcheck disable=SC2046
+        train_step "$dir/finetune" "$FT" "$s" "load_from=$backbone" \
+            $(warm_cosine "$FT_EPOCHS")
+    else
+        # shellcheck disable=SC2046
+        train_step "$dir/finetune" "$FT_SCRATCH" "$s" $(warm_cosine "$FT_EPOCHS")
+    fi
+    test_step "$dir/finetune" "$FT" finetune
+    [ -n "$backbone" ] || return 0
+    # shellcheck disable=SC2046
+    train_step "$dir/linear" "$LINEAR" "$s" \
+        "model.backbone.init_cfg.checkpoint=$backbone" \
+        $(cosine "$LIN_EPOCHS")
+    test_step "$dir/linear" "$LINEAR" linear
+    retrieval_step "$LINEAR" "$backbone" "$dir/retrieval.json"
+}
+for m in $METHODS; do
+    for s in $SEEDS; do
+        spawn "$ROOT/$m/seed$s.log" one_run "$m" "$s"
     done
 done
+finish_jobs
 # shellcheck disable=SC2086  # one word per method
 run "$PY" tools/analysis/summarize_seeds.py "$ROOT" --variants $METHODS \
     --metrics finetune/acc/top1 linear/acc/top1 metrics/retrieval/R@1 \

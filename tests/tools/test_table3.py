@@ -136,3 +136,15 @@ def test_summary_bar_chart(tool, tmp_path, capsys):
     assert len({tuple(p) for p in image.reshape(-1, 3)[::7]}) > 20
     assert tool.main([str(tmp_path / 'runs'), '--plot',
                       str(tmp_path / 'no' / 'dir' / 'c.png')]) == 1
+
+
+def test_jobs_option(tmp_path):
+    one = table3('--dry-run', '--methods', 'pmsp', str(tmp_path / 't3'))
+    two = table3('--dry-run', '--jobs', '2', '--methods', 'pmsp',
+                 str(tmp_path / 't3'))
+    assert one.returncode == two.returncode == 0, two.stderr
+    # the same commands, one torch thread each (2 cores here or more)
+    assert two.stdout.splitlines()[0].startswith('export OMP_NUM_THREADS=')
+    assert two.stdout.splitlines()[1:] == one.stdout.splitlines()
+    bad = table3('--dry-run', '--jobs', '-1')
+    assert bad.returncode == 2 and '--jobs' in bad.stderr
