@@ -217,6 +217,9 @@ def test_foreign_checkpoint_needs_explicit_trust(data, trained, tmp_path):
 def test_pretrain_convert_finetune(data, tmp_path):
     videos = osp.join(data, 'videos')
     wd = str(tmp_path / 'pre')
+    # both runs keep their decoded clips in one cache, as the toy scripts do
+    cache = tmp_path / 'decode_cache'
+    env = dict(os.environ, IMR_DECODE_CACHE=str(cache))
     out = run([
         sys.executable, 'tools/train.py', PRE, '--work-dir', wd,
         *small(data, 1, (
@@ -227,8 +230,10 @@ def test_pretrain_convert_finetune(data, tmp_path):
             f'train_dataloader.dataset.datasets.1.data_prefix.video={videos}',
             *NARROW, 'model.pmsp_head.in_channels=64,16,16',
             'model.ctp_head.in_channels=64,16,16'))
-    ])
+    ], env=env)
     assert 'pmsp/acc_mean' in out and 'ctp/acc' in out
+    cached = {p: p.stat().st_mtime_ns for p in cache.rglob('*.npys')}
+    assert cached  # the train and val clips of the pretraining
     backbone = str(tmp_path / 'backbone.pth')
     run([sys.executable, 'tools/convert_pretrained.py',
          osp.join(wd, 'epoch_1.pth'), backbone, '--trust-checkpoint'])
@@ -243,8 +248,11 @@ def test_pretrain_convert_finetune(data, tmp_path):
             f'train_dataloader.dataset.data_prefix.video={videos}',
             'train_dataloader.dataset.indices=None', f'load_from={backbone}',
             *NARROW, 'model.cls_head.in_channels=64,16,16'))
-    ])
+    ], env=env)
     assert 'Load checkpoint from' in out
+    # a file is written once: the fine-tuning read the pretraining's clips
+    # (or added other ones), it did not rewrite them
+    assert {p: p.stat().st_mtime_ns for p in cached} == cached
     ckpt = torch.load(osp.join(ft, 'epoch_1.pth'), weights_only=False)
     assert 'cls_head.fc_cls.weight' in ckpt['state_dict']
 
