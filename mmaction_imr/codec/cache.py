@@ -81,18 +81,21 @@ class DecodeCache:
     def __init__(self, root: str) -> None:
         self.root = osp.abspath(osp.expanduser(root))
         self.writable = True
-        self._warned = False
+        self._warned = set()
 
     def key(self, filename: str, request: Mapping) -> str:
         """The file name of one request of ``filename``.
 
         Args:
-            filename (str): The video (must exist).
+            filename (str): The video.
             request (Mapping): JSON-serialisable arguments that change the
                 output (GOPs, options).
 
         Returns:
             str: A hex digest.
+
+        Raises:
+            OSError: the video cannot be stat'ed (missing, unreadable).
         """
         path = osp.realpath(filename)
         st = os.stat(path)
@@ -119,14 +122,16 @@ class DecodeCache:
                     for name, dtype in header
                 }
         except Exception as e:  # noqa: BLE001 (any damage is a miss)
-            self._warn(f'unreadable decode cache file {path} ({e}); '
+            self._warn('read', f'unreadable decode cache file {path} ({e}); '
                        'decoding instead')
             return None
 
     def save(self, key: str, arrays: Mapping[str, np.ndarray]) -> None:
-        """Store ``arrays`` under ``key``. A failure to write (disk full,
-        read-only directory) is logged once and otherwise ignored: the cache
-        only saves time: after one, this object stops writing."""
+        """Store ``arrays`` under ``key``.
+
+        A failure to write (disk full, read-only directory) is logged and
+        otherwise ignored, since the cache only saves time; after one, this
+        object stops writing."""
         if not self.writable:
             return
         path = self._path(key)
@@ -144,10 +149,11 @@ class DecodeCache:
             if tmp is not None and osp.exists(tmp):
                 os.remove(tmp)
             self.writable = False
-            self._warn(f'cannot write to the decode cache {self.root} ({e}); '
-                       'going on without it')
+            self._warn('write', f'cannot write to the decode cache '
+                       f'{self.root} ({e}); going on without it')
 
-    def _warn(self, message: str) -> None:
-        if not self._warned:
-            self._warned = True
+    def _warn(self, kind: str, message: str) -> None:
+        """Log ``message``, the first one of its ``kind`` only."""
+        if kind not in self._warned:
+            self._warned.add(kind)
             logger.warning(message)

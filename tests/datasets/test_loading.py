@@ -239,3 +239,15 @@ def test_decode_cache_gives_the_decoded_clip(video, tmp_path, monkeypatch):
     assert own.cache.root == str(tmp_path / 'own')
     monkeypatch.delenv('IMR_DECODE_CACHE')
     assert CompressedVideoDecode().cache is None
+
+
+def test_decode_cache_a_video_gone_is_skipped_as_without(video, tmp_path):
+    import shutil
+    gone = tmp_path / 'gone.mp4'
+    shutil.copy(video, gone)
+    results = CompressedVideoInit()(dict(filename=str(gone)))
+    results['gop_inds'] = np.array([0, 1])
+    gone.unlink()  # removed between indexing and decoding
+    decode = CompressedVideoDecode(cache_dir=str(tmp_path / 'cache'))
+    assert decode(results) is None
+    assert 'gone.mp4' in results['skip_reason']

@@ -371,13 +371,16 @@ class CompressedVideoDecode(_ReadVideo):
     def _read(self, results: Dict) -> CompressedClip:
         if self.cache is None:
             return self._decode(results)
-        key = self.cache.key(
-            results['filename'],
-            dict(gop_inds=np.asarray(results['gop_inds']).tolist(),
-                 kappa=self.kappa, accumulate=self.accumulate,
-                 streams=list(self.streams),
-                 target_short_side=self.target_short_side,
-                 max_pixels=self.max_pixels))
+        try:
+            key = self.cache.key(
+                results['filename'],
+                dict(gop_inds=np.asarray(results['gop_inds']).tolist(),
+                     kappa=self.kappa, accumulate=self.accumulate,
+                     streams=list(self.streams),
+                     target_short_side=self.target_short_side,
+                     max_pixels=self.max_pixels))
+        except OSError:  # gone since it was indexed: decoding says so
+            return self._decode(results)
         arrays = self.cache.load(key)
         if arrays is not None:
             return CompressedClip(
