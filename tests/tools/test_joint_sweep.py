@@ -1,6 +1,7 @@
 """Tests of tools/analysis/joint_sweep.sh (argument handling, --dry-run:
 nothing is trained) and tools/analysis/summarize_seeds.py."""
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -12,7 +13,10 @@ TOOL = osp.join(ROOT, 'tools', 'analysis', 'summarize_seeds.py')
 
 
 def sweep(*args, cwd=ROOT):
-    return subprocess.run(['bash', SWEEP, *args], cwd=cwd,
+    # --jobs sets the threads only when the caller has not (the test
+    # processes may have)
+    env = {k: v for k, v in os.environ.items() if k != 'OMP_NUM_THREADS'}
+    return subprocess.run(['bash', SWEEP, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=60)
 
 

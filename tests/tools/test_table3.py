@@ -1,6 +1,7 @@
 """tools/reproduce_toy_table3.sh: argument handling and --dry-run (nothing
 is trained), and the bar chart of tools/analysis/summarize_seeds.py."""
 import json
+import os
 import os.path as osp
 import subprocess
 
@@ -12,7 +13,10 @@ TOOL = osp.join(ROOT, 'tools', 'analysis', 'summarize_seeds.py')
 
 
 def table3(*args):
-    return subprocess.run(['bash', SCRIPT, *args], cwd=ROOT,
+    # --jobs sets the threads only when the caller has not (the test
+    # processes may have)
+    env = {k: v for k, v in os.environ.items() if k != 'OMP_NUM_THREADS'}
+    return subprocess.run(['bash', SCRIPT, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
 
