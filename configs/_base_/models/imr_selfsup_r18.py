@@ -33,8 +33,8 @@ model = dict(
     ctp_loss_weight=1.0,
     # The paper's objective, as written: L_PMSP summed over its 27 label
     # columns, labels from the motion vectors the backbone sees. At toy
-    # scale this sum left CTP at chance next to PMSP, and 'mean' (L_PMSP /
-    # 27) learnt both in 2 of 3 seeds, so the toy config uses 'mean'
+    # scale this sum left CTP at chance next to PMSP (3 seeds), and 'mean'
+    # (L_PMSP / 27) learnt both in 2 of 3 seeds, so the toy config uses 'mean'
     # (docs/selfsup.md, "Joint PMSP+CTP"). The paper-scale configs keep the
     # paper's sum: the paper reports both tasks learnt with it on K400 at
     # full width, and nothing has been measured at that scale here. To try
