@@ -130,6 +130,7 @@ work() {{
     sleep 0.3
     rm {tmp_path}/running/$1
     [ "$1" != "{fail}" ]
+    echo "$1 went on"
 }}
 for x in a b c; do spawn {tmp_path}/logs/$x.log work $x; done
 finish_jobs
@@ -147,8 +148,16 @@ def test_spawn_runs_in_the_background_and_reports_failures(tmp_path):
     assert all(logs[x].startswith(f'run {x} pid ') for x in 'abc')
     # each in its own process, never more than 2 at once
     assert len({logs[x].split()[3] for x in 'abc'}) == 3
-    assert max(int(logs[x].split()[-1]) for x in 'abc') <= 2
+    assert max(int(logs[x].splitlines()[0].split()[-1]) for x in 'abc') <= 2
     out = spawn_three(tmp_path, fail='b')
     assert out.returncode == 1
     assert 'these runs failed' in out.stderr and 'all done' not in out.stdout
     assert out.stderr.strip().endswith(f'{tmp_path}/logs/b.log')
+    # the failed step ends its run (set -e holds inside a spawned job); the
+    # other runs go on
+    failed = (tmp_path / 'logs' / 'b.log').read_text()[len(logs['b']):]
+    assert failed.startswith('run b pid ') and 'b went on' not in failed
+    again = (tmp_path / 'logs' / 'a.log').read_text()
+    assert 'a went on' in again
+    # a run started again adds to its log (a finished run's is kept)
+    assert again.count('run a pid ') == 2 and again.startswith(logs['a'])

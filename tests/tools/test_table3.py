@@ -57,6 +57,25 @@ def test_dry_run_every_step_of_every_method(tmp_path):
     assert not (tmp_path / 't3').exists()  # nothing ran
 
 
+def test_dry_run_infonce_has_no_pretext_test(tmp_path):
+    # its config has no test loop (tools/test.py would fail): pretrain,
+    # convert, then the same three evaluations as the other pretexts
+    out = table3('--dry-run', '--seeds', '0', '--methods', 'infonce rotation',
+                 str(tmp_path / 't3'))
+    assert out.returncode == 0, out.stderr
+    tests = [x for x in out.stdout.splitlines() if 'tools/test.py' in x]
+    assert [x.split('--work-dir ')[1].split(f'{tmp_path}/t3/')[1]
+            for x in tests] == [
+                'infonce/seed0/finetune_finetune_test',
+                'infonce/seed0/linear_linear_test',
+                'rotation/seed0/pretrain_pretext_test',
+                'rotation/seed0/finetune_finetune_test',
+                'rotation/seed0/linear_linear_test']
+    assert sum('/infonce/' in x and 'tools/train.py' in x
+               for x in out.stdout.splitlines()) == 3
+    assert out.stdout.splitlines()[-1].count('pretext/') == 4
+
+
 def test_dry_run_mvcgc_row(tmp_path):
     out = table3('--dry-run', '--seeds', '0 1', '--methods', 'mvcgc',
                  '--stage1-epochs', '3', '--stage2-epochs', '2',

@@ -15,7 +15,7 @@
 #            [WORK_ROOT]
 #   WORK_ROOT    default work_dirs/joint_sweep; one folder per variant/seed
 #   --dry-run    print the commands instead of running them
-#   --jobs N     N runs at once, $(nproc)/N torch threads each, logs in
+#   --jobs N     N runs at once, $(nproc)/N torch threads each, logs added to
 #                WORK_ROOT/<variant>/seed<N>.log (tools/lib/steps.sh)
 # Variants (model options, as --cfg-options of train and test; each names
 # its PMSP reduction, so it does not depend on the config's default):

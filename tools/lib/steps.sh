@@ -40,7 +40,7 @@ parse_args() {
 }
 # --jobs N (scripts that offer it): run N independent runs at once, each with
 # $(nproc)/N torch threads (OMP_NUM_THREADS, unless the caller set it) and its
-# output in a log file. On 2 cores two 1-thread runs get through about 1.4x
+# output added to a log file. On 2 cores two 1-thread runs get through about 1.4x
 # the work of one 2-thread run (docs/reliability.md); a run's last digits
 # depend on its thread count, so say --jobs with the figures.
 JOBS=1
@@ -60,9 +60,15 @@ spawn() {  # LOG FUNCTION [ARGS...]: run it, in the background if JOBS > 1
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
     mkdir -p "$(dirname "$log")"
     echo "started $*: log $log"
-    # a failure is written down by the job itself: wait's status of a job
-    # that ended before anyone waited for it is easily lost
-    { ( "$@" ) > "$log" 2>&1 || echo "$log" >> "$JOB_FAILURES"; } &
+    # A failure is written down by the job itself: wait's status of a job
+    # that ended before anyone waited for it is easily lost. Not with
+    # `( "$@" ) || echo`: bash ignores set -e inside a command whose status
+    # is tested, so a failed step would go on to the next one.
+    {
+        set +e
+        ( set -e; "$@" ) >> "$log" 2>&1
+        [ $? -eq 0 ] || echo "$log" >> "$JOB_FAILURES"
+    } &
 }
 finish_jobs() {  # wait for the spawned runs; exit 1 if one failed
     wait
