@@ -374,9 +374,13 @@ def loader_throughput(videos: Sequence[str],
         ``{'ours' | 'rgb': {num_workers: clips per second, or the error a
         pipeline raised, a str}}``.
     """
+    from mmengine.utils.dl_utils import set_multi_processing
     from torch.utils.data import DataLoader
     if clips < 2:
         raise ValueError(f'clips must be >= 2, got {clips}')
+    # as mmengine's Runner does: OpenCV's own threads off, else a worker
+    # forked while one of them holds a lock hangs in its first cv2 call
+    set_multi_processing(distributed=False)
     items = [videos[i % len(videos)] for i in range(clips)]
     out: Dict[str, Dict[int, object]] = {}
     for name, pipeline in _pipelines(clip_len, kappa).items():
